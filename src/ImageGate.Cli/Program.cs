@@ -1,0 +1,2 @@
+Console.WriteLine("imagegate");
+return 0;
