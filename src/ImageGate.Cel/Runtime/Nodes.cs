@@ -1,0 +1,495 @@
+using ImageGate.Cel.Library;
+
+namespace ImageGate.Cel.Runtime;
+
+/// <summary>Per-evaluation state: variable slots and the cost counter.</summary>
+internal sealed class Frame
+{
+    public static readonly object Unloaded = new();
+    public readonly IActivation Activation;
+    public readonly object[] Slots;
+    public long Cost;
+    public readonly long CostLimit;
+    public readonly CancellationToken Cancel;
+
+    public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel)
+    {
+        Activation = activation;
+        Slots = new object[slots];
+        CostLimit = costLimit;
+        Cancel = cancel;
+    }
+
+    public void AddCost(long n)
+    {
+        Cost += n;
+        if (Cost > CostLimit) throw new CostLimitExceededException(CostLimit);
+        if ((Cost & 1023) == 0 && Cancel.IsCancellationRequested) throw new OperationCanceledException(Cancel);
+    }
+}
+
+/// <summary>A planned evaluation step.</summary>
+internal abstract class Node
+{
+    public long Id;
+    public abstract object Eval(Frame f);
+}
+
+internal sealed class ConstNode(object value) : Node
+{
+    public readonly object Value = value;
+    public override object Eval(Frame f) => Value;
+}
+
+/// <summary>A comprehension variable or cached global held in a frame slot.</summary>
+internal sealed class SlotNode(int slot) : Node
+{
+    public readonly int Slot = slot;
+    public override object Eval(Frame f) => f.Slots[Slot];
+}
+
+/// <summary>A global variable; loaded once per evaluation into its slot.</summary>
+internal sealed class VarNode(int slot, string[] candidates, object? fallback) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var v = f.Slots[slot];
+        if (v != null) return v;
+        v = Load(f);
+        f.Slots[slot] = v;
+        return v;
+    }
+
+    private object Load(Frame f)
+    {
+        foreach (var name in candidates)
+            if (f.Activation.TryResolve(name, out var raw)) return Values.Adapt(raw);
+        return fallback ?? new CelError($"no such attribute: undeclared reference to '{candidates[^1]}'") { ExprId = Id };
+    }
+}
+
+internal sealed class SelectNode(Node operand, string field, bool testOnly) : Node
+{
+    private readonly object _key = field;
+
+    public override object Eval(Frame f)
+    {
+        var o = operand.Eval(f);
+        return testOnly ? Has(o) : Select(o);
+    }
+
+    internal object Select(object o)
+    {
+        if (o is CelError) return o;
+        if (o is CelOptional opt)
+        {
+            if (!opt.HasValue) return opt;
+            var inner = Select(opt.Value!);
+            if (inner is CelError) return CelOptional.None;
+            return CelOptional.Of(inner);
+        }
+        if (Values.IsMap(o))
+            return Values.MapTryGet(o, _key, out var v) ? v : new CelError($"no such key: {field}") { ExprId = Id };
+        if (o is ICelObject obj)
+            return obj.TryGetField(field, out var fv) ? Values.Adapt(fv) : new CelError($"no such field: {field}") { ExprId = Id };
+        return new CelError($"type '{Values.TypeName(o)}' does not support field selection") { ExprId = Id };
+    }
+
+    private object Has(object o)
+    {
+        if (o is CelError) return o;
+        if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
+        if (o is ICelObject obj) return Values.Bool(obj.TryGetField(field, out _));
+        return new CelError($"invalid type for field selection: {Values.TypeName(o)}") { ExprId = Id };
+    }
+}
+
+internal sealed class OptSelectNode(Node operand, string field) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var o = operand.Eval(f);
+        if (o is CelError) return o;
+        if (o is CelOptional opt)
+        {
+            if (!opt.HasValue) return opt;
+            o = opt.Value!;
+        }
+        if (Values.IsMap(o)) return Values.MapTryGet(o, field, out var v) ? CelOptional.Of(v) : CelOptional.None;
+        if (o is ICelObject obj) return obj.TryGetField(field, out var fv) ? CelOptional.Of(Values.Adapt(fv)) : CelOptional.None;
+        return new CelError($"type '{Values.TypeName(o)}' does not support field selection") { ExprId = Id };
+    }
+}
+
+internal sealed class IndexNode(Node operand, Node index, bool optional) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var o = operand.Eval(f);
+        if (o is CelError) return o;
+        var k = index.Eval(f);
+        if (k is CelError) return k;
+        if (o is CelOptional opt)
+        {
+            if (!opt.HasValue) return opt;
+            var r = Operators.Index(opt.Value!, k);
+            return r is CelError ? CelOptional.None : CelOptional.Of(r);
+        }
+        if (optional)
+        {
+            var r = Operators.Index(o, k);
+            if (r is CelError e && (e.Message.StartsWith("no such key", StringComparison.Ordinal) || e.Message.StartsWith("index out of bounds", StringComparison.Ordinal) || e.Message.StartsWith("invalid_argument", StringComparison.Ordinal))) return CelOptional.None;
+            return r is CelError ? r : CelOptional.Of(r);
+        }
+        return Operators.Index(o, k);
+    }
+}
+
+internal sealed class AndNode(Node left, Node right) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is bool lb && !lb) return l;
+        var r = right.Eval(f);
+        if (r is bool rb)
+        {
+            if (!rb) return r;
+            if (l is bool) return r;
+        }
+        if (l is CelError) return l;
+        if (r is CelError) return r;
+        return l is not bool ? CelError.NoSuchOverload("_&&_", l, r) : CelError.NoSuchOverload("_&&_", l, r);
+    }
+}
+
+internal sealed class OrNode(Node left, Node right) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is bool lb && lb) return l;
+        var r = right.Eval(f);
+        if (r is bool rb)
+        {
+            if (rb) return r;
+            if (l is bool) return r;
+        }
+        if (l is CelError) return l;
+        if (r is CelError) return r;
+        return CelError.NoSuchOverload("_||_", l, r);
+    }
+}
+
+internal sealed class NotNode(Node operand) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var v = operand.Eval(f);
+        if (v is bool b) return Values.Bool(!b);
+        return v is CelError ? v : CelError.NoSuchOverload("!_", v);
+    }
+}
+
+internal sealed class NotStrictlyFalseNode(Node operand) : Node
+{
+    public override object Eval(Frame f) => operand.Eval(f) is bool b && !b ? Values.False : Values.True;
+}
+
+internal sealed class TernaryNode(Node cond, Node then, Node otherwise) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var c = cond.Eval(f);
+        if (c is bool b) return b ? then.Eval(f) : otherwise.Eval(f);
+        return c is CelError ? c : CelError.NoSuchOverload("_?_:_", c);
+    }
+}
+
+internal sealed class EqNode(Node left, Node right, bool negate) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is CelError) return l;
+        var r = right.Eval(f);
+        if (r is CelError) return r;
+        return Values.Bool(Values.Equal(l, r) != negate);
+    }
+}
+
+internal sealed class BinaryOpNode(Node left, Node right, Func<object, object, object> op) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is CelError) return l;
+        var r = right.Eval(f);
+        if (r is CelError) return r;
+        f.AddCost(1);
+        return op(l, r);
+    }
+}
+
+internal sealed class UnaryOpNode(Node operand, Func<object, object> op) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var v = operand.Eval(f);
+        if (v is CelError) return v;
+        f.AddCost(1);
+        return op(v);
+    }
+}
+
+/// <summary>A call with runtime overload selection among the candidates fixed at plan time.</summary>
+internal sealed class CallNode(string name, Node[] args, CelOverload[] candidates) : Node
+{
+    public override object Eval(Frame f)
+    {
+        f.AddCost(1);
+        var vals = new object[args.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            var v = args[i].Eval(f);
+            if (v is CelError) return v;
+            vals[i] = v;
+        }
+        foreach (var o in candidates)
+        {
+            var ok = true;
+            for (var i = 0; i < vals.Length && ok; i++) ok = CelOverload.Matches(o.Parameters[i], vals[i]);
+            if (ok)
+            {
+                try
+                {
+                    return o.Impl(vals);
+                }
+                catch (CostLimitExceededException) { throw; }
+                catch (OperationCanceledException) { throw; }
+                catch (Exception ex)
+                {
+                    return new CelError($"{name}: {ex.Message}") { ExprId = Id };
+                }
+            }
+        }
+        return new CelError($"found no matching overload for '{name}' applied to '({string.Join(", ", vals.Select(Values.TypeName))})'") { ExprId = Id };
+    }
+}
+
+/// <summary>Single-candidate one-argument call without array allocation.</summary>
+internal sealed class Call1Node(string name, Node arg, CelOverload overload) : Node
+{
+    private readonly Func<object, object> _fn = overload.Unary ?? (a => overload.Impl([a]));
+    private readonly CelType _p = overload.Parameters[0];
+
+    public override object Eval(Frame f)
+    {
+        f.AddCost(1);
+        var a = arg.Eval(f);
+        if (a is CelError) return a;
+        if (!CelOverload.Matches(_p, a)) return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)})'") { ExprId = Id };
+        try { return _fn(a); }
+        catch (CostLimitExceededException) { throw; }
+        catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
+    }
+}
+
+/// <summary>Single-candidate two-argument call without array allocation.</summary>
+internal sealed class Call2Node(string name, Node a0, Node a1, CelOverload overload) : Node
+{
+    private readonly Func<object, object, object> _fn = overload.Binary ?? ((a, b) => overload.Impl([a, b]));
+    private readonly CelType _p0 = overload.Parameters[0], _p1 = overload.Parameters[1];
+
+    public override object Eval(Frame f)
+    {
+        f.AddCost(1);
+        var a = a0.Eval(f);
+        if (a is CelError) return a;
+        var b = a1.Eval(f);
+        if (b is CelError) return b;
+        if (!CelOverload.Matches(_p0, a) || !CelOverload.Matches(_p1, b))
+            return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)}, {Values.TypeName(b)})'") { ExprId = Id };
+        try { return _fn(a, b); }
+        catch (CostLimitExceededException) { throw; }
+        catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
+    }
+}
+
+internal sealed class ErrorNode(string message) : Node
+{
+    public override object Eval(Frame f) => new CelError(message) { ExprId = Id };
+}
+
+internal sealed class ListNode(Node[] elems, bool[] optional) : Node
+{
+    public override object Eval(Frame f)
+    {
+        if (elems.Length == 0) return CelList.Empty;
+        f.AddCost(1);
+        var hasOpt = false;
+        foreach (var o in optional) hasOpt |= o;
+        if (!hasOpt)
+        {
+            var arr = new object[elems.Length];
+            for (var i = 0; i < elems.Length; i++)
+            {
+                var v = elems[i].Eval(f);
+                if (v is CelError) return v;
+                arr[i] = v;
+            }
+            return new CelList(arr);
+        }
+        var list = new List<object>(elems.Length);
+        for (var i = 0; i < elems.Length; i++)
+        {
+            var v = elems[i].Eval(f);
+            if (v is CelError) return v;
+            if (optional[i])
+            {
+                if (v is not CelOptional opt) return new CelError($"cannot initialize optional list element from non-optional value {Values.Describe(v)}") { ExprId = Id };
+                if (opt.HasValue) list.Add(opt.Value!);
+                continue;
+            }
+            list.Add(v);
+        }
+        return new CelList(list.ToArray());
+    }
+}
+
+internal sealed class MapNode(Node[] keys, Node[] vals, bool[] optional) : Node
+{
+    public override object Eval(Frame f)
+    {
+        f.AddCost(1);
+        var m = new CelMap(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var k = keys[i].Eval(f);
+            if (k is CelError) return k;
+            if (k is not (string or long or ulong or bool)) return new CelError($"unsupported key type: {Values.TypeName(k)}") { ExprId = Id };
+            var v = vals[i].Eval(f);
+            if (v is CelError) return v;
+            if (optional[i])
+            {
+                if (v is not CelOptional opt) return new CelError($"cannot initialize optional entry '{Values.Describe(k)}' from non-optional value {Values.Describe(v)}") { ExprId = Id };
+                if (!opt.HasValue) continue;
+                v = opt.Value!;
+            }
+            if (!m.Entries.TryAdd(k, v)) return new CelError($"Failed with repeated key: {Values.Describe(k)}") { ExprId = Id };
+        }
+        return m;
+    }
+}
+
+/// <summary>Accumulator for map/filter/transformList comprehensions (appends in place).</summary>
+internal sealed class ListAccumulator
+{
+    public readonly List<object> Items = [];
+}
+
+internal sealed class AppendNode(Node accu, Node elem) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var a = accu.Eval(f);
+        if (a is CelError) return a;
+        var e = elem.Eval(f);
+        if (e is CelError) return e;
+        ((ListAccumulator)a).Items.Add(e);
+        return a;
+    }
+}
+
+internal sealed class MapInsertNode(Node accu, Node? key, Node value) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var a = accu.Eval(f);
+        if (a is CelError) return a;
+        var map = (CelMap)a;
+        if (key == null)
+        {
+            var entry = value.Eval(f);
+            if (entry is CelError) return entry;
+            if (!Values.IsMap(entry)) return new CelError("transformMapEntry requires the transform to produce a map") { ExprId = Id };
+            foreach (var kv in Values.MapEntries(entry))
+                if (!map.Entries.TryAdd(kv.Key, kv.Value)) return new CelError($"insert failed: key {Values.Describe(kv.Key)} already exists") { ExprId = Id };
+            return map;
+        }
+        var k = key.Eval(f);
+        if (k is CelError) return k;
+        var v = value.Eval(f);
+        if (v is CelError) return v;
+        if (!map.Entries.TryAdd(k, v)) return new CelError($"insert failed: key {Values.Describe(k)} already exists") { ExprId = Id };
+        return map;
+    }
+}
+
+internal sealed class ComprehensionNode : Node
+{
+    public required Node Range;
+    public required int IterSlot;
+    public int Iter2Slot = -1;
+    public required int AccuSlot;
+    public required Node AccuInit;
+    public required Node Cond;
+    public required Node Step;
+    public required Node Result;
+    public int Mode; // 0 generic, 1 list accumulator, 2 map accumulator
+    public bool IsBind;
+
+    public override object Eval(Frame f)
+    {
+        if (IsBind)
+        {
+            f.Slots[AccuSlot] = AccuInit.Eval(f);
+            return Result.Eval(f);
+        }
+        var range = Range.Eval(f);
+        if (range is CelError) return range;
+        f.Slots[AccuSlot] = Mode switch { 1 => new ListAccumulator(), 2 => new CelMap(), _ => AccuInit.Eval(f) };
+        if (Values.IsList(range))
+        {
+            var n = Values.ListCount(range);
+            for (var i = 0; i < n; i++)
+            {
+                f.AddCost(1);
+                if (Iter2Slot >= 0)
+                {
+                    f.Slots[IterSlot] = Values.Int(i);
+                    f.Slots[Iter2Slot] = Values.ListGet(range, i);
+                }
+                else f.Slots[IterSlot] = Values.ListGet(range, i);
+                if (Cond.Eval(f) is bool c && !c) break;
+                f.Slots[AccuSlot] = Step.Eval(f);
+            }
+        }
+        else if (Values.IsMap(range))
+        {
+            foreach (var kv in Values.MapEntries(range))
+            {
+                f.AddCost(1);
+                f.Slots[IterSlot] = kv.Key;
+                if (Iter2Slot >= 0) f.Slots[Iter2Slot] = kv.Value;
+                if (Cond.Eval(f) is bool c && !c) break;
+                f.Slots[AccuSlot] = Step.Eval(f);
+            }
+        }
+        else
+        {
+            return new CelError($"cannot iterate over value of type '{Values.TypeName(range)}'") { ExprId = Id };
+        }
+        if (Mode == 1 && f.Slots[AccuSlot] is ListAccumulator acc) f.Slots[AccuSlot] = new CelList(acc.Items.ToArray());
+        return Result.Eval(f);
+    }
+}
+
+internal sealed class TypeConvNode(Node operand) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var v = operand.Eval(f);
+        return v is CelError ? v : Values.TypeOf(v);
+    }
+}

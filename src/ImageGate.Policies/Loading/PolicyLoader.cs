@@ -1,0 +1,137 @@
+using ImageGate.Policies.Model;
+using ImageGate.Policies.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace ImageGate.Policies.Loading;
+
+/// <summary>Loads ImageValidatingPolicy, NamespacedImageValidatingPolicy and PolicyException documents into the
+/// model, validating them as Kyverno's CRDs do. Other kinds are skipped with a notice.</summary>
+public static class PolicyLoader
+{
+    /// <summary>Loads every document of a YAML (or JSON) file.</summary>
+    public static PolicyLoadResult LoadFile(string path, PolicyLoaderOptions? options = null)
+    {
+        options ??= PolicyLoaderOptions.Default;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return Failure(path, DiagnosticCodes.InvalidYaml, "file not found");
+            }
+            if (info.Length > options.MaxFileBytes)
+            {
+                return Failure(path, DiagnosticCodes.Limit, $"file is larger than {options.MaxFileBytes} bytes; not loaded");
+            }
+            return LoadText(File.ReadAllText(path), path, options);
+        }
+        catch (IOException e)
+        {
+            return Failure(path, DiagnosticCodes.InvalidYaml, "cannot read file: " + e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Failure(path, DiagnosticCodes.InvalidYaml, "cannot read file: " + e.Message);
+        }
+    }
+
+    /// <summary>Loads several files, keeping their order.</summary>
+    public static PolicyLoadResult LoadFiles(IEnumerable<string> paths, PolicyLoaderOptions? options = null) =>
+        PolicyLoadResult.Combine(paths.Select(p => LoadFile(p, options)));
+
+    /// <summary>Loads every document of YAML text; <paramref name="fileName"/> names it in diagnostics.</summary>
+    public static PolicyLoadResult LoadText(string text, string fileName, PolicyLoaderOptions? options = null)
+    {
+        options ??= PolicyLoaderOptions.Default;
+        if (text.Length > options.MaxFileBytes)
+        {
+            return Failure(fileName, DiagnosticCodes.Limit, $"input is larger than {options.MaxFileBytes} bytes; not loaded");
+        }
+        if (CheckStructure(text, fileName, options) is { } problem)
+        {
+            return new PolicyLoadResult([], [], [problem]);
+        }
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            return new PolicyLoadResult([], [], [YamlError(fileName, e)]);
+        }
+        return LoadDocuments(stream.Documents.Select(d => d.RootNode), fileName, options);
+    }
+
+    /// <summary>Loads documents already parsed (for example by manifest discovery); their marks give the spans.</summary>
+    public static PolicyLoadResult LoadDocuments(IEnumerable<YamlNode> roots, string fileName, PolicyLoaderOptions? options = null)
+    {
+        options ??= PolicyLoaderOptions.Default;
+        var reader = new DocumentReader(fileName, options);
+        foreach (var root in roots.Take(options.MaxDocumentsPerFile))
+        {
+            reader.Read(root);
+        }
+        return new PolicyLoadResult(reader.Policies, reader.Exceptions, reader.Diagnostics);
+    }
+
+    /// <summary>Loads one parsed document.</summary>
+    public static PolicyLoadResult LoadDocument(YamlNode root, string fileName, PolicyLoaderOptions? options = null) =>
+        LoadDocuments([root], fileName, options);
+
+    /// <summary>Streams parser events once to refuse input too deep or with too many documents before the
+    /// recursive loader sees it.</summary>
+    private static PolicyDiagnostic? CheckStructure(string text, string fileName, PolicyLoaderOptions options)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        var documents = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart:
+                        if (++depth > options.MaxDepth)
+                        {
+                            return Diagnostic(fileName, parser.Current.Start, DiagnosticCodes.Limit,
+                                $"YAML nested deeper than {options.MaxDepth} levels; not loaded");
+                        }
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                    case DocumentStart when ++documents > options.MaxDocumentsPerFile:
+                        return Diagnostic(fileName, parser.Current.Start, DiagnosticCodes.Limit,
+                            $"more than {options.MaxDocumentsPerFile} documents; not loaded");
+                }
+            }
+        }
+        catch (YamlException e)
+        {
+            return YamlError(fileName, e);
+        }
+        return null;
+    }
+
+    private static PolicyDiagnostic YamlError(string fileName, YamlException e)
+    {
+        // YamlDotNet prefixes messages with the position; keep only the reason.
+        var message = e.Message;
+        var close = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith('(') && close > 0)
+        {
+            message = message[(close + 3)..];
+        }
+        return Diagnostic(fileName, e.Start, DiagnosticCodes.InvalidYaml, "invalid YAML: " + message);
+    }
+
+    private static PolicyDiagnostic Diagnostic(string fileName, Mark mark, string code, string message) =>
+        new(DiagnosticSeverity.Error, code, message, "", new SourceSpan(fileName, (int)mark.Line, (int)mark.Column));
+
+    private static PolicyLoadResult Failure(string fileName, string code, string message) =>
+        new([], [], [new PolicyDiagnostic(DiagnosticSeverity.Error, code, message, "", SourceSpan.None(fileName))]);
+}
