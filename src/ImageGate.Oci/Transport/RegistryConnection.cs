@@ -206,9 +206,10 @@ internal sealed class RegistryConnection : IDisposable
         {
             for (var hop = 0; ; hop++)
             {
-                stats.Request(registry);
                 Trace($"{message.Method} {Redact(message.RequestUri!)}");
                 var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                // Counted once answered: a failed HTTPS probe of a plain-HTTP registry is not a request it saw.
+                stats.Request(registry);
                 Interlocked.CompareExchange(ref schemeSettled, 1, 0);
                 var status = (int)response.StatusCode;
                 if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is null)
