@@ -111,14 +111,14 @@ internal static class Formatter
     {
         switch (v)
         {
-            case string s: return top ? s : Library.StringsLibrary.Quote(s);
+            case string s: return s;
             case long or ulong: return Convert.ToString(v, CultureInfo.InvariantCulture)!;
             case double d: return Values.FormatDouble(d).Replace("+Inf", "Infinity").Replace("-Inf", "-Infinity");
             case bool b: return b ? "true" : "false";
-            case CelBytes by: return top ? Encoding.UTF8.GetString(by.Data) : "b" + Library.StringsLibrary.Quote(Encoding.UTF8.GetString(by.Data));
+            case CelBytes by: return Encoding.UTF8.GetString(by.Data);
             case CelNull: return "null";
             case CelType t: return t.Name;
-            case CelTimestamp or CelDuration: return top ? v.ToString()! : (v is CelTimestamp ? "timestamp(\"" + v + "\")" : "duration(\"" + v + "\")");
+            case CelTimestamp or CelDuration: return v.ToString()!;
         }
         if (Values.IsList(v))
         {

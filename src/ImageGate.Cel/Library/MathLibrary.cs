@@ -8,7 +8,7 @@ internal static partial class StandardLibrary
         {
             var greatest = name == "math.greatest";
             for (var n = 1; n <= 8; n++)
-                GN(env, name, Enumerable.Repeat(Dy, n).ToArray(), Dy, a => Extreme(name, n == 1 && Values.IsList(a[0]) ? Values.ListToArray(a[0]) : a, greatest));
+                GN(env, name, Enumerable.Repeat(Dy, n).ToArray(), Dy, a => Extreme(name, a.Length == 1 && Values.IsList(a[0]) ? Values.ListToArray(a[0]) : a, greatest));
         }
         G1(env, "math.abs", I, I, a => (long)a == long.MinValue ? new CelError("integer overflow") : Values.Int(Math.Abs((long)a)));
         G1(env, "math.abs", U, U, a => a);

@@ -58,7 +58,7 @@ public sealed class CelEnvironment
     {
         ["int"] = CelType.Int, ["uint"] = CelType.Uint, ["double"] = CelType.Double, ["bool"] = CelType.Bool,
         ["string"] = CelType.String, ["bytes"] = CelType.Bytes, ["list"] = CelType.ListType, ["map"] = CelType.MapType,
-        ["null_type"] = CelType.Null, ["type"] = CelType.TypeType, ["dyn"] = CelType.Dyn, ["optional_type"] = CelType.OptionalType,
+        ["null_type"] = CelType.Null, ["type"] = CelType.TypeType, ["optional_type"] = CelType.OptionalType,
         ["google.protobuf.Timestamp"] = CelType.Timestamp, ["google.protobuf.Duration"] = CelType.Duration,
     };
 
@@ -121,8 +121,8 @@ public sealed class CelEnvironment
     /// <summary>Resolves a type name used as a value (<c>int</c>, <c>google.protobuf.Timestamp</c>, registered object types).</summary>
     public CelType? FindTypeName(string name)
     {
-        if (BuiltinTypeNames.TryGetValue(name, out var t)) return CelType.TypeOf(t);
-        return FindObjectType(name) is { } o ? CelType.TypeOf(o.Type) : null;
+        if (BuiltinTypeNames.TryGetValue(name, out var t)) return t;
+        return FindObjectType(name) is { } o ? o.Type : null;
     }
 
     internal bool IsDeclared(string name) => _variables.ContainsKey(name.TrimStart('.'));

@@ -84,9 +84,10 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
         if (o is CelOptional opt)
         {
             if (!opt.HasValue) return opt;
-            var inner = Select(opt.Value!);
-            if (inner is CelError) return CelOptional.None;
-            return CelOptional.Of(inner);
+            var inner = opt.Value!;
+            if (Values.IsMap(inner)) return Values.MapTryGet(inner, _key, out var mv) ? CelOptional.Of(mv) : CelOptional.None;
+            if (inner is ICelObject io) return io.TryGetField(field, out var iv) ? CelOptional.Of(Values.Adapt(iv)) : CelOptional.None;
+            return Select(inner);
         }
         if (Values.IsMap(o))
             return Values.MapTryGet(o, _key, out var v) ? v : new CelError($"no such key: {field}") { ExprId = Id };
@@ -98,6 +99,7 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
     private object Has(object o)
     {
         if (o is CelError) return o;
+        if (o is CelOptional opt) return opt.HasValue ? Has(opt.Value!) : Values.False;
         if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
         if (o is ICelObject obj) return Values.Bool(obj.TryGetField(field, out _));
         return new CelError($"invalid type for field selection: {Values.TypeName(o)}") { ExprId = Id };

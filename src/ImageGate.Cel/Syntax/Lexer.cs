@@ -7,7 +7,7 @@ internal enum Tok
 {
     Eof, Ident, QuotedIdent, Int, Uint, Double, String, Bytes, True, False, Null,
     LParen, RParen, LBracket, RBracket, LBrace, RBrace, Dot, Comma, Colon, Question,
-    Plus, Minus, Star, Slash, Percent, Not, Eq, Ne, Lt, Le, Gt, Ge, And, Or, In,
+    Plus, Minus, Star, Slash, Percent, Not, Eq, Ne, Lt, Le, Gt, Ge, And, Or, In, Reserved,
 }
 
 internal readonly record struct Token(Tok Kind, int Offset, int End, object? Value, string Text);
@@ -124,7 +124,7 @@ internal sealed class Lexer
                 case "null": return new Token(Tok.Null, start, _pos, CelNull.Value, text);
                 case "in": return new Token(Tok.In, start, _pos, null, text);
             }
-            if (Reserved.Contains(text)) throw new SyntaxError(start, $"reserved identifier: {text}");
+            if (Reserved.Contains(text)) return new Token(Tok.Reserved, start, _pos, text, text);
             return new Token(Tok.Ident, start, _pos, text, text);
         }
         throw new SyntaxError(start, $"token recognition error at: '{c}'");

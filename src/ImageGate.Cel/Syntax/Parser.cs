@@ -237,7 +237,7 @@ public sealed class Parser
                 var nameTok = Cur;
                 if (nameTok.Kind is not (Tok.Ident or Tok.QuotedIdent))
                 {
-                    if (nameTok.Kind is Tok.True or Tok.False or Tok.Null or Tok.In)
+                    if (nameTok.Kind is Tok.True or Tok.False or Tok.Null or Tok.In or Tok.Reserved)
                         nameTok = nameTok with { Value = nameTok.Text };
                     else throw Unexpected();
                 }
@@ -248,7 +248,7 @@ public sealed class Parser
                     e = Call(t.Offset, "_?._", e, Const(nameTok.Offset, name));
                     continue;
                 }
-                if (nameTok.Kind == Tok.Ident && Cur.Kind == Tok.LParen)
+                if (nameTok.Kind is Tok.Ident or Tok.Reserved && Cur.Kind == Tok.LParen)
                 {
                     var lp = _toks[_p++];
                     var args = ParseArgs(Tok.RParen);
@@ -324,6 +324,8 @@ public sealed class Parser
             case Tok.Dot:
             case Tok.Ident:
                 return ParseIdentOrCall();
+            case Tok.Reserved:
+                throw new SyntaxError(t.Offset, $"reserved identifier: {t.Text}");
         }
         throw Unexpected();
     }

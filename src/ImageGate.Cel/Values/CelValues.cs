@@ -99,10 +99,10 @@ public sealed class CelTimestamp : IEquatable<CelTimestamp>, IComparable<CelTime
     }
 }
 
-/// <summary>A CEL <c>google.protobuf.Duration</c> in nanoseconds, within ±10,000 years.</summary>
+/// <summary>A CEL <c>google.protobuf.Duration</c> in nanoseconds, within the int64 nanosecond range (about ±292 years).</summary>
 public sealed class CelDuration : IEquatable<CelDuration>, IComparable<CelDuration>
 {
-    internal static readonly Int128 MaxNanos = (Int128)315576000000L * 1_000_000_000 + 999_999_999;
+    internal static readonly Int128 MaxNanos = long.MaxValue;
 
     /// <summary>Creates a duration from nanoseconds (not range checked).</summary>
     public CelDuration(Int128 nanos) => Nanos = nanos;

@@ -292,28 +292,9 @@ public static class Values
     };
 
     /// <summary>Compares two ints/doubles exactly; NaN yields int.MinValue marker through <see cref="Compare"/>.</summary>
-    internal static int CompareIntDouble(long l, double d)
-    {
-        if (double.IsNaN(d)) return 2;
-        if (d >= 9.2233720368547758E18) return -1;
-        if (d < -9.2233720368547758E18) return 1;
-        var t = Math.Truncate(d);
-        var lt = (long)t;
-        if (l != lt) return l < lt ? -1 : 1;
-        var frac = d - t;
-        return frac > 0 ? -1 : frac < 0 ? 1 : 0;
-    }
+    internal static int CompareIntDouble(long l, double d) => double.IsNaN(d) ? 2 : ((double)l).CompareTo(d);
 
-    internal static int CompareUintDouble(ulong u, double d)
-    {
-        if (double.IsNaN(d)) return 2;
-        if (d < 0) return 1;
-        if (d >= 1.8446744073709552E19) return -1;
-        var t = Math.Truncate(d);
-        var ut = (ulong)t;
-        if (u != ut) return u < ut ? -1 : 1;
-        return d - t > 0 ? -1 : 0;
-    }
+    internal static int CompareUintDouble(ulong u, double d) => double.IsNaN(d) ? 2 : ((double)u).CompareTo(d);
 
     /// <summary>CEL ordering: -1, 0, 1; 2 when unordered (NaN); null when the types have no ordering.</summary>
     public static int? Compare(object a, object b)

@@ -121,7 +121,10 @@ internal sealed class DocumentReader(string file, PolicyLoaderOptions options)
             SpecNode = specReader!.Node,
             SeedEraAllowed = root.Context.SeedEraAllowed,
         };
-        PolicyChecks.Check(policy, root.Context);
+        if (!root.Context.HasErrors)
+        {
+            PolicyChecks.Check(policy, root.Context); // only on schema-valid documents, so errors do not cascade
+        }
         return policy;
     }
 

@@ -88,10 +88,12 @@ public static class PolicyLoader
         var parser = new Parser(new StringReader(text));
         var depth = 0;
         var documents = 0;
+        var last = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
+                last = parser.Current!.End;
                 switch (parser.Current)
                 {
                     case MappingStart or SequenceStart:
@@ -113,6 +115,11 @@ public static class PolicyLoader
         catch (YamlException e)
         {
             return YamlError(fileName, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The scanner reports some malformed input this way; the last good event gives the position.
+            return Diagnostic(fileName, last, DiagnosticCodes.InvalidYaml, "invalid YAML: the parser cannot continue after this position (" + e.Message + ")");
         }
         return null;
     }

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace ImageGate.TestSupport.Registry;
+
+/// <summary>A Docker Registry v2 token server on loopback: checks Basic credentials and issues ES256
+/// JWTs (with an <c>x5c</c> header) that docker-registry's <c>auth.token</c> accepts.</summary>
+public sealed class TokenServer : IAsyncDisposable
+{
+    private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly X509Certificate2 certificate;
+    private readonly LoopbackHttpServer server;
+    private readonly IReadOnlyDictionary<string, string> users;
+
+    /// <summary>Starts the server; <paramref name="users"/> maps user names to passwords.</summary>
+    public TokenServer(string service, string issuer, IReadOnlyDictionary<string, string> users, bool allowAnonymousPull = false)
+    {
+        Service = service;
+        Issuer = issuer;
+        this.users = users;
+        AllowAnonymousPull = allowAnonymousPull;
+        var request = new CertificateRequest("CN=imagegate test token signer", key, HashAlgorithmName.SHA256);
+        certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        server = new LoopbackHttpServer(HandleAsync);
+    }
+
+    /// <summary>The service name the registry is configured with.</summary>
+    public string Service { get; }
+    /// <summary>The issuer the registry is configured with.</summary>
+    public string Issuer { get; }
+    /// <summary>Whether requests without credentials get pull tokens.</summary>
+    public bool AllowAnonymousPull { get; set; }
+    /// <summary>When set, every token request is refused with this status.</summary>
+    public int? RefuseWithStatus { get; set; }
+    /// <summary>The realm URL: <c>http://127.0.0.1:port/token</c>.</summary>
+    public string Realm => new Uri(server.BaseUri, "/token").ToString();
+    /// <summary>PEM of the signing certificate (the registry's <c>rootcertbundle</c>).</summary>
+    public string CertificatePem => certificate.ExportCertificatePem();
+    /// <summary>Token requests received.</summary>
+    public IReadOnlyList<LoopbackRequest> Requests => server.Requests;
+
+    /// <summary>Issues a token directly (for pushing fixtures without a round trip).</summary>
+    public string Mint(string subject, string repository, params string[] actions)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = new Dictionary<string, object>
+        {
+            ["typ"] = "JWT",
+            ["alg"] = "ES256",
+            ["x5c"] = new[] { Convert.ToBase64String(certificate.RawData) },
+        };
+        var claims = new Dictionary<string, object>
+        {
+            ["iss"] = Issuer,
+            ["sub"] = subject,
+            ["aud"] = Service,
+            ["exp"] = now + 300,
+            ["nbf"] = now - 10,
+            ["iat"] = now,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["access"] = repository.Length == 0 ? Array.Empty<object>() : new object[] { new { type = "repository", name = repository, actions } },
+        };
+        var signingInput = B64(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + B64(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return signingInput + "." + B64(signature);
+    }
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await server.DisposeAsync().ConfigureAwait(false);
+        key.Dispose();
+        certificate.Dispose();
+    }
+
+    private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
+    {
+        if (request.Path != "/token" || request.Method != "GET")
+        {
+            return Task.FromResult(LoopbackResponse.Text(404, "{}"));
+        }
+        if (RefuseWithStatus is int refused)
+        {
+            return Task.FromResult(LoopbackResponse.Text(refused, "{\"details\":\"refused by test\"}"));
+        }
+        if (request.Query["service"].FirstOrDefault() != Service)
+        {
+            return Task.FromResult(LoopbackResponse.Text(400, "{\"details\":\"unknown service\"}"));
+        }
+        string? user = null;
+        var authorization = request.Header("Authorization");
+        if (authorization is not null)
+        {
+            if (!authorization.StartsWith("Basic ", StringComparison.Ordinal))
+            {
+                return Task.FromResult(LoopbackResponse.Text(401, "{\"details\":\"basic auth expected\"}"));
+            }
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..])).Split(':', 2);
+            if (pair.Length != 2 || !users.TryGetValue(pair[0], out var password) || password != pair[1])
+            {
+                return Task.FromResult(LoopbackResponse.Text(401, "{\"details\":\"invalid credentials\"}"));
+            }
+            user = pair[0];
+        }
+        else if (!AllowAnonymousPull)
+        {
+            return Task.FromResult(LoopbackResponse.Text(401, "{\"details\":\"authentication required\"}"));
+        }
+        // scope=repository:<name>:<actions>; grant pull (and push for authenticated users).
+        var scope = request.Query["scope"].FirstOrDefault() ?? "";
+        var parts = scope.Split(':');
+        var repository = parts.Length == 3 && parts[0] == "repository" ? parts[1] : "";
+        var wanted = parts.Length == 3 ? parts[2].Split(',') : [];
+        var granted = wanted.Where(a => a == "pull" || (a == "push" && user is not null)).ToArray();
+        var token = Mint(user ?? "anonymous", repository, granted);
+        var body = JsonSerializer.Serialize(new { token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("O") });
+        return Task.FromResult(LoopbackResponse.Text(200, body));
+    }
+
+    private static string B64(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
