@@ -20,6 +20,9 @@ public sealed record CelOptions
     /// <summary>Allow identifiers that were not declared; they are looked up in the activation at evaluation time.</summary>
     public bool AllowUndeclaredVariables { get; init; }
 
+    /// <summary>Reject list and map literals whose elements have different types (as Kubernetes environments do).</summary>
+    public bool HomogeneousAggregateLiterals { get; init; }
+
     /// <summary>Parser limits.</summary>
     public ParserOptions Parser { get; init; } = new();
 }
@@ -110,6 +113,8 @@ public sealed class CelEnvironment
     public CelFunction? FindFunction(string name) => _functions.GetValueOrDefault(name);
 
     internal IEnumerable<CelFunction> Functions => _functions.Values;
+
+    internal CelObjectType? FindObjectTypeByType(CelType type) => _objectTypes.GetValueOrDefault(type.Name);
 
     internal CelObjectType? FindObjectType(string name)
     {

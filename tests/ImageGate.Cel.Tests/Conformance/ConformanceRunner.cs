@@ -43,17 +43,24 @@ internal static partial class ConformanceRunner
     {
         if (NeedsProto(c) is { } why) return new Result(c, Outcome.NeedsProto, why);
         var o = c.Original;
-        if (o["checkOnly"]?.GetValue<bool>() == true) return new Result(c, Outcome.Unsupported, "check-only test (no evaluation)");
+        var checkOnly = o["checkOnly"]?.GetValue<bool>() == true;
         var disableCheck = o["disableCheck"]?.GetValue<bool>() == true;
         var env = new CelEnvironment(new CelOptions
         {
             Container = (string?)o["container"] ?? "",
-            TypeCheck = false,
+            TypeCheck = !disableCheck,
             AllowUndeclaredVariables = disableCheck,
         });
         foreach (var decl in o["typeEnv"]?.AsArray() ?? [])
         {
             if (decl!["ident"] is JsonObject ident) env.DeclareVariable((string)decl["name"]!, ParseType(ident["type"]));
+            if (decl["function"] is JsonObject fn)
+                foreach (var ov in fn["overloads"]?.AsArray() ?? [])
+                {
+                    var ps = (ov!["params"]?.AsArray() ?? []).Select(ParseType).ToArray();
+                    var member = ov["isInstanceFunction"]?.GetValue<bool>() == true;
+                    env.AddOverload((string)decl["name"]!, new CelOverload((string)ov["overloadId"]!, member, ps, ParseType(ov["resultType"]), _ => new CelError("declaration only")));
+                }
         }
         var bindings = new Dictionary<string, object?>();
         foreach (var kv in o["bindings"]?.AsObject() ?? [])
@@ -79,7 +86,15 @@ internal static partial class ConformanceRunner
         }
 
         JsonNode? expectedValue = o["value"];
-        if (o["typedResult"] is JsonObject tr) expectedValue = tr["result"];
+        if (o["typedResult"] is JsonObject tr)
+        {
+            expectedValue = tr["result"];
+            var want = ParseType(tr["deducedType"]);
+            if (compileError != null) return new Result(c, Outcome.Failed, "check failed: " + compileError);
+            var got = env.Compile(c.Expr).OutputType;
+            if (got == null || !want.Equals(got)) return new Result(c, Outcome.Failed, $"deduced type {got}, expected {want}");
+            if (checkOnly) return new Result(c, Outcome.Passed, "");
+        }
         if (o["evalError"] != null)
             return result is CelError
                 ? new Result(c, Outcome.Passed, "")
