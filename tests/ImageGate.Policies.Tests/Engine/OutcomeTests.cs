@@ -246,7 +246,7 @@ public sealed class OutcomeTests
               required: false
             auditAnnotations:
             - key: pod
-              valueExpression: "object.metadata.name"
+              valueExpression: "string(object.metadata.name)"
             - key: empty
               valueExpression: "''"
             - key: none
@@ -301,12 +301,16 @@ public sealed class OutcomeTests
             """), Pod("a", Signed), verifier);
         Assert.AreEqual(PolicyStatus.Pass, verified[0].Status, verified[0].Message);
 
+        // A fresh run in which nothing verified the attestation: the payload must not be handed out.
+        var fresh = new InMemoryImageVerifier();
+        fresh.Signed.Add((Signed, "cosign"));
+        fresh.Payloads[(Signed, "sbom")] = verifier.Payloads[(Signed, "sbom")];
         var unverified = Run(Policy("p", Cosign + attestation + """
 
             validations:
             - expression: "images.containers.all(i, extractPayload(i, attestations.sbom).predicate.bomFormat == 'CycloneDX')"
-            """), Pod("a", Signed), verifier);
-        Assert.AreEqual(PolicyStatus.Error, unverified[0].Status);
+            """), Pod("a", Signed), fresh);
+        Assert.AreEqual(PolicyStatus.Error, unverified[0].Status, unverified[0].Message);
         StringAssert.Contains(unverified[0].Message, "failed to get payload");
     }
 
