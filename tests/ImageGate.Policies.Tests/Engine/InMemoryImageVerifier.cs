@@ -24,7 +24,7 @@ internal sealed class InMemoryImageVerifier : IImageVerifier
         Calls.Add("resolve " + image);
         return Digests.TryGetValue(image, out var d)
             ? Task.FromResult(d)
-            : throw new ImageAccessException($"{image}: manifest unknown");
+            : throw new ImageAccessException("manifest unknown");
     }
 
     public Task<AttestorOutcome> VerifySignatureAsync(string image, AttestorSpec attestor, RegistryAccess access, CancellationToken cancellationToken)
