@@ -30,6 +30,12 @@ public static partial class YamlLoader
         {
             throw;
         }
+        catch (AnchorNotFoundException e)
+        {
+            // Raised once the document is built, without a mark: locate the first use of the alias.
+            var (line, column) = FindAlias(text, e.Message);
+            throw new ManifestException(file, line, column, "invalid YAML: " + CleanMessage(e.Message).Replace("does not exists", "is not defined", StringComparison.Ordinal), e);
+        }
         catch (YamlException e)
         {
             var at = e.Start.Index == 0 && e.Start.Line <= 1 && scanner.CurrentPosition.Index > 0 ? scanner.CurrentPosition : e.Start;
@@ -106,6 +112,21 @@ public static partial class YamlLoader
 
         long Add(long a, long b) => Math.Min(a + b, limits.MaxExpandedNodes + 1);
     }
+
+    private static (int Line, int Column) FindAlias(string text, string message)
+    {
+        var name = AnchorName().Match(message);
+        var index = name.Success ? text.IndexOf("*" + name.Groups[1].Value, StringComparison.Ordinal) : -1;
+        if (index < 0)
+        {
+            return (1, 1);
+        }
+        var lineStart = index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
+        return (1 + text.AsSpan(0, index).Count('\n'), index - lineStart + 1);
+    }
+
+    [GeneratedRegex(@"anchor '([^']+)'")]
+    private static partial Regex AnchorName();
 
     private static string CleanMessage(string message) => LocationPrefix().Replace(message, "").Trim();
 
