@@ -65,16 +65,16 @@ public sealed class YamlLoaderTests
     [TestMethod]
     public void OversizedDocumentEndsQuicklyWithAClearError()
     {
-        var limits = new ManifestLimits { MaxDocumentChars = 1024 * 1024 };
+        var limits = new ManifestLimits { MaxDocumentChars = 256 * 1024 };
         var text = new StringBuilder("kind: ConfigMap\ndata:\n");
-        for (var i = 0; text.Length < 2 * 1024 * 1024; i++)
+        for (var i = 0; text.Length < 512 * 1024; i++)
         {
             text.Append($"  key{i}: value-{i}\n");
         }
         var watch = Stopwatch.StartNew();
         var error = Assert.ThrowsExactly<ManifestException>(() => YamlLoader.Load(text.ToString(), "big.yaml", limits));
         Assert.IsLessThan(5_000, watch.ElapsedMilliseconds);
-        Assert.Contains("document is larger than the limit of 1048576 characters", error.Reason);
+        Assert.Contains("document is larger than the limit of 262144 characters", error.Reason);
         Assert.IsNotNull(error.Line);
     }
 

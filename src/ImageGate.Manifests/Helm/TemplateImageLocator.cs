@@ -69,7 +69,8 @@ internal sealed partial class TemplateImageLocator(long maxTemplateBytes)
                 if (line is null)
                 {
                     var open = expressions.Where(l => l.ContainerName is null || !images.Any(x => x.ContainerName == l.ContainerName)).ToList();
-                    line = unmatched < open.Count ? open[unmatched] : open.Count == 1 ? open[0] : null;
+                    // More images than lines: the later ones come from a loop around the last line.
+                    line = unmatched < open.Count ? open[unmatched] : open.Count > 0 ? open[^1] : null;
                     unmatched++;
                 }
             }
