@@ -36,6 +36,10 @@ public sealed class ManifestDocument
     /// <summary>For objects from a <c>helm template</c> stream: the chart template that produced it.</summary>
     public HelmOrigin? Helm { get; init; }
 
+    /// <summary>For <c>kustomize build</c> output with origin annotations: the source file the object came from
+    /// (the <c>path</c> of <c>config.kubernetes.io/origin</c>), relative to the kustomization.</summary>
+    public string? KustomizeOrigin { get; init; }
+
     /// <summary>The container images of a workload (empty for other kinds), in source order.</summary>
     public IReadOnlyList<ContainerImage> Images { get; init; } = [];
 

@@ -171,6 +171,7 @@ public sealed class ManifestReader
             Name = metadata?.GetString("name") ?? metadata?.GetString("generateName") ?? "",
             Namespace = metadata?.GetString("namespace"),
             Helm = helm,
+            KustomizeOrigin = KustomizeOriginPath(metadata),
             Images = images,
         });
     }
@@ -193,6 +194,25 @@ public sealed class ManifestReader
         var imageSpans = _templates.LocateImages(templatePath, templateDisplay, images);
         var mapped = images.Select((image, i) => image with { Template = new TemplateLocation(templateDisplay, imageSpans[i]) }).ToList();
         return (new HelmOrigin(source, split.Value.Chart, new TemplateLocation(templateDisplay, objectSpan)), mapped);
+    }
+
+    /// <summary>The <c>path:</c> line of the <c>config.kubernetes.io/origin</c> annotation, or null.</summary>
+    private static string? KustomizeOriginPath(YamlMappingNode? metadata)
+    {
+        var origin = metadata?.GetMapping("annotations")?.GetString("config.kubernetes.io/origin");
+        if (origin is null)
+        {
+            return null;
+        }
+        foreach (var line in origin.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith("path:", StringComparison.Ordinal))
+            {
+                return trimmed["path:".Length..].Trim().Trim('"', '\'');
+            }
+        }
+        return null;
     }
 
     private static string Describe(YamlNode node) => node switch

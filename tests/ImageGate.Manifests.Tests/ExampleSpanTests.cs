@@ -126,6 +126,8 @@ public sealed class ExampleSpanTests
         CollectionAssert.AreEqual(
             new[] { "Namespace/checkout", "ConfigMap/checkout/prod-checkout-config-7g8bhbk5f4", "Service/checkout/prod-checkout", "Deployment/checkout/prod-checkout" },
             docs.Select(d => d.DisplayName).ToList());
+        Assert.AreEqual("base/deployment.yaml", docs[3].KustomizeOrigin);
+        Assert.IsNull(docs[2].KustomizeOrigin);
     }
 
     // Other folders of examples/ (policies, tests) belong to other parts of the project.

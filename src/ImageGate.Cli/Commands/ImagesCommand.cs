@@ -139,6 +139,10 @@ public sealed class ImagesCommand : Command
                     WriteTemplate(json, helm.Template);
                     json.WriteEndObject();
                 }
+                if (workload.KustomizeOrigin is { } origin)
+                {
+                    json.WriteString("kustomizeOrigin", origin);
+                }
                 json.WriteStartArray("images");
                 foreach (var image in workload.Images)
                 {
