@@ -1,0 +1,45 @@
+namespace ImageGate.Reporting;
+
+/// <summary>Formats a run's findings; reporters never re-evaluate (decision 9).</summary>
+public interface IReporter
+{
+    /// <summary>Writes the whole report for <paramref name="result"/> to <paramref name="writer"/>.</summary>
+    void Write(RunResult result, TextWriter writer);
+}
+
+/// <summary>Settings shared by the reporters; every property has a sensible default.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>Repository root: file paths under it are reported relative to it with <c>/</c> separators.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>Which findings count as blocking in reports (<c>fail-on</c>).</summary>
+    public FailOn FailOn { get; init; } = FailOn.Deny;
+
+    /// <summary>Print every attestor's failure reason (<c>--explain</c>).</summary>
+    public bool Explain { get; init; }
+
+    /// <summary>Tool version written into SARIF.</summary>
+    public string ToolVersion { get; init; } = "0.0.0";
+
+    /// <summary>Project home page written into SARIF.</summary>
+    public string InformationUri { get; init; } = "https://github.com/imagegate/imagegate";
+
+    /// <summary>SARIF <c>automationDetails.id</c> category (text before the last <c>/</c>).</summary>
+    public string SarifCategory { get; init; } = "imagegate";
+
+    /// <summary>Timestamp written into PolicyReports; null means now.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>Base URL for file links in Markdown, e.g. <c>https://github.com/o/r/blob/SHA/</c>; null writes plain <c>file:line</c>.</summary>
+    public string? LinkBaseUrl { get; init; }
+
+    /// <summary>Maximum UTF-8 size of the Markdown summary (GitHub refuses step summaries over 1 MiB).</summary>
+    public int MaxSummaryBytes { get; init; } = 1_000_000;
+
+    /// <summary>Maximum annotations per level (GitHub shows 10 errors, 10 warnings and 10 notices per step).</summary>
+    public int MaxAnnotationsPerLevel { get; init; } = 10;
+
+    /// <summary>Longest message written into one annotation, table cell or summary row before it is shortened.</summary>
+    public int MaxMessageLength { get; init; } = 4000;
+}
