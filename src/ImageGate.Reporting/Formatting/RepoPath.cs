@@ -29,8 +29,5 @@ public static class RepoPath
     public static string Absolute(string file, string? root) =>
         Path.IsPathRooted(file) || string.IsNullOrEmpty(root) ? file : Path.GetFullPath(Path.Combine(root, file));
 
-    /// <summary>True when the path (after <see cref="Relative"/>) is still absolute, i.e. outside the repository.</summary>
-    public static bool IsOutside(string relative) => Path.IsPathRooted(relative) || relative.StartsWith("../", StringComparison.Ordinal);
-
     private static string Normalize(string path) => path.Replace('\\', '/');
 }

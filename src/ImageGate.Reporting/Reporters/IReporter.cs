@@ -40,6 +40,12 @@ public sealed record ReportOptions
     /// <summary>Maximum annotations per level (GitHub shows 10 errors, 10 warnings and 10 notices per step).</summary>
     public int MaxAnnotationsPerLevel { get; init; } = 10;
 
+    /// <summary>Maximum Azure DevOps <c>task.logissue</c> commands per type (no documented cap; keep logs readable).</summary>
+    public int MaxLogIssuesPerType { get; init; } = 100;
+
+    /// <summary>Most results in one SARIF run (GitHub rejects runs over 25,000); the most severe are kept.</summary>
+    public int MaxSarifResults { get; init; } = 25_000;
+
     /// <summary>Longest message written into one annotation, table cell or summary row before it is shortened.</summary>
     public int MaxMessageLength { get; init; } = 4000;
 }
