@@ -50,6 +50,24 @@ public static class Text
         return sb?.ToString() ?? value;
     }
 
+    /// <summary>Keeps CR, LF and tab, and writes every other control character (ANSI escapes included) as <c>\uXXXX</c>.</summary>
+    public static string VisibleControls(string value)
+    {
+        StringBuilder? sb = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (!char.IsControl(c) || c is '\r' or '\n' or '\t')
+            {
+                sb?.Append(c);
+                continue;
+            }
+            sb ??= new StringBuilder(value, 0, i, value.Length + 8);
+            sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+        }
+        return sb?.ToString() ?? value;
+    }
+
     /// <summary>Replaces unpaired surrogates with U+FFFD so the text can be encoded as UTF-8.</summary>
     public static string ValidUtf16(string value)
     {

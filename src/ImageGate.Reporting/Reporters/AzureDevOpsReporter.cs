@@ -11,7 +11,7 @@ public sealed class AzureDevOpsReporter(ReportOptions? options = null) : IReport
 
     /// <summary>Escapes a message: <c>%</c> → <c>%AZP25</c>, CR, LF.</summary>
     public static string EscapeData(string value) =>
-        Text.ValidUtf16(value).Replace("%", "%AZP25", StringComparison.Ordinal)
+        Text.VisibleControls(Text.ValidUtf16(value)).Replace("%", "%AZP25", StringComparison.Ordinal)
             .Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
 
     /// <summary>Escapes a property value: as a message, plus <c>]</c> and <c>;</c>.</summary>

@@ -11,7 +11,7 @@ public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : I
 
     /// <summary>Escapes command data: <c>%</c>, CR and LF.</summary>
     public static string EscapeData(string value) =>
-        Text.ValidUtf16(value).Replace("%", "%25", StringComparison.Ordinal)
+        Text.VisibleControls(Text.ValidUtf16(value)).Replace("%", "%25", StringComparison.Ordinal)
             .Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
 
     /// <summary>Escapes a property value: as data, plus <c>:</c> and <c>,</c>.</summary>

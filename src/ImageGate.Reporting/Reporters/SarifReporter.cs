@@ -144,10 +144,11 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
     private static void WriteRule(Utf8JsonWriter json, Finding f)
     {
         var kind = f.Kind.ToString();
-        var description = string.IsNullOrWhiteSpace(f.PolicyDescription)
-            ? $"Images must satisfy {kind} {f.PolicyKey}."
-            : Text.SingleLine(f.PolicyDescription);
-        var full = $"{kind} {f.PolicyKey}: {description}";
+        var described = !string.IsNullOrWhiteSpace(f.PolicyDescription);
+        var description = described ? Text.SingleLine(f.PolicyDescription!) : $"Images must satisfy {kind} {f.PolicyKey}.";
+        var full = described
+            ? $"{kind} {f.PolicyKey}: {description}"
+            : $"Images used by the resources that {kind} {f.PolicyKey} matches must pass its signature, attestation and digest checks.";
         var actions = string.Join(", ", f.Actions);
         var help = $"{full}\nValidation actions: {actions}. Fix the image reference or its signatures so that the policy holds, "
             + "or add a PolicyException for this resource.";
