@@ -92,6 +92,24 @@ public sealed class SarifReporterTests
     }
 
     [TestMethod]
+    public void Finding_without_any_location_becomes_a_notification_not_a_result()
+    {
+        var finding = Samples.Finding(result: Outcome.Error, actions: [ValidationAction.Warn]) with
+        {
+            Images = [],
+            Resource = new ResourceRef("v1", "Pod", "default", "web"),
+            PolicySpan = null,
+        };
+        var run = Run(Render(new RunResult([finding, Samples.Finding(name: "located", policy: "other")])));
+        Assert.AreEqual(1, run.GetProperty("results").GetArrayLength());
+        var n = run.GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0];
+        Assert.AreEqual("warning", n.GetProperty("level").GetString());
+        Assert.AreEqual("IVPOL/check-signature", n.GetProperty("associatedRule").GetProperty("id").GetString());
+        StringAssert.Contains(n.GetProperty("message").GetProperty("text").GetString(), "default/Pod/web");
+        Assert.AreEqual(2, run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
+    }
+
+    [TestMethod]
     public void Fingerprint_is_stable_across_runs_and_line_moves_but_differs_per_resource()
     {
         string Fingerprint(Finding f) => Run(Render(new RunResult([f]))).GetProperty("results")[0]

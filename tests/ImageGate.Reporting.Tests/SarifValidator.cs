@@ -80,6 +80,11 @@ internal static class SarifValidator
                         Check(n.TryGetProperty("message", out var m) && !string.IsNullOrEmpty(Str(m, "text")), "notification.message.text required");
                         Check(!n.TryGetProperty("level", out _) || Levels.Contains(Str(n, "level")), "notification.level enum");
                         CheckLocations(n, Check);
+                        if (n.TryGetProperty("associatedRule", out var associated))
+                        {
+                            var i = associated.GetProperty("index").GetInt32();
+                            Check(i >= 0 && i < rules.Count && Str(rules[i], "id") == Str(associated, "id"), "associatedRule must point at a rule");
+                        }
                     }
                 }
             }
@@ -94,6 +99,8 @@ internal static class SarifValidator
                 }
                 Check(result.TryGetProperty("partialFingerprints", out var fp) && fp.EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.String),
                     "partialFingerprints must map to strings");
+                Check(result.TryGetProperty("locations", out var located) && located.GetArrayLength() > 0,
+                    "result.locations required by GitHub Advanced Security");
                 CheckLocations(result, Check);
                 if (result.TryGetProperty("relatedLocations", out _))
                 {

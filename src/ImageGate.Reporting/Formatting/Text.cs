@@ -4,7 +4,7 @@ using System.Text;
 namespace ImageGate.Reporting.Formatting;
 
 /// <summary>Small text helpers shared by the reporters.</summary>
-public static class Text
+internal static class Text
 {
     /// <summary>Cuts <paramref name="value"/> to at most <paramref name="max"/> characters, ending with an ellipsis, never splitting a surrogate pair.</summary>
     public static string Truncate(string value, int max)

@@ -4,7 +4,7 @@ using System.Text;
 namespace ImageGate.Reporting.Formatting;
 
 /// <summary>An ordered YAML mapping for <see cref="YamlEmitter"/>.</summary>
-public sealed class YamlMap : List<KeyValuePair<string, object?>>
+internal sealed class YamlMap : List<KeyValuePair<string, object?>>
 {
     /// <summary>Appends <paramref name="key"/>: <paramref name="value"/>.</summary>
     public void Add(string key, object? value) => Add(new KeyValuePair<string, object?>(key, value));
@@ -12,7 +12,7 @@ public sealed class YamlMap : List<KeyValuePair<string, object?>>
 
 /// <summary>A minimal block-style YAML writer for reports: maps, lists, strings, numbers, booleans and null.
 /// Strings are plain only when they cannot be read back as anything else; otherwise double-quoted with escapes.</summary>
-public static class YamlEmitter
+internal static class YamlEmitter
 {
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -36,16 +36,18 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
     public void Write(RunResult result, TextWriter writer)
     {
         var violations = SelectResults(result);
+        // GitHub rejects results without a location; those become notifications instead.
+        var unlocated = result.Findings.Where(f => f.IsViolation && f.PrimaryLocation is null).ToList();
+        var dropped = result.Findings.Count(f => f.IsViolation) - unlocated.Count - violations.Count;
         var rules = new List<Finding>();
         var ruleIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var f in violations)
+        foreach (var f in violations.Concat(unlocated))
         {
             if (ruleIndex.TryAdd(RuleId(f), rules.Count))
             {
                 rules.Add(f);
             }
         }
-        var dropped = result.Findings.Count(f => f.IsViolation) - violations.Count;
 
         JsonOutput.Write(writer, json =>
         {
@@ -70,7 +72,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             json.WriteEndObject();
             json.WriteEndObject();
 
-            WriteInvocation(json, result, dropped);
+            WriteInvocation(json, result, unlocated, ruleIndex, dropped);
             json.WriteStartObject("automationDetails");
             json.String("id", _options.SarifCategory.TrimEnd('/') + "/");
             json.WriteEndObject();
@@ -100,7 +102,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
     // Violations in input order; over the cap, the most severe are kept.
     private List<Finding> SelectResults(RunResult result)
     {
-        var violations = result.Findings.Where(f => f.IsViolation).ToList();
+        var violations = result.Findings.Where(f => f.IsViolation && f.PrimaryLocation is not null).ToList();
         var cap = Math.Max(0, _options.MaxSarifResults);
         if (violations.Count <= cap)
         {
@@ -350,7 +352,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         json.WriteEndObject();
     }
 
-    private void WriteInvocation(Utf8JsonWriter json, RunResult result, int dropped)
+    private void WriteInvocation(Utf8JsonWriter json, RunResult result, IReadOnlyList<Finding> unlocated, Dictionary<string, int> ruleIndex, int dropped)
     {
         json.WriteStartArray("invocations");
         json.WriteStartObject();
@@ -374,6 +376,19 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
                 WriteLocation(json, location, null, null);
                 json.WriteEndArray();
             }
+            json.WriteEndObject();
+        }
+        foreach (var f in unlocated)
+        {
+            json.WriteStartObject();
+            json.WriteString("level", Level(f.PrimaryAction));
+            json.WriteStartObject("message");
+            json.String("text", MessageText(f));
+            json.WriteEndObject();
+            json.WriteStartObject("associatedRule");
+            json.String("id", RuleId(f));
+            json.WriteNumber("index", ruleIndex[RuleId(f)]);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
         if (dropped > 0)
