@@ -103,11 +103,21 @@ public sealed class JsonReporterTests
         var r = root.GetProperty("results")[0];
         Assert.AreEqual("no signature found", r.GetProperty("attestorReasons")[0].GetProperty("reason").GetString());
         StringAssert.EndsWith(r.GetProperty("imageLocations")[0].GetProperty("pinned").GetString(), new string('a', 64));
+        StringAssert.StartsWith(r.GetProperty("suggestedFix").GetString(), "pin ghcr.io/acme/web:1.2.3 to ghcr.io/acme/web:1.2.3@sha256:");
         var d = root.GetProperty("diagnostics")[0];
         Assert.AreEqual("error", d.GetProperty("level").GetString());
         Assert.AreEqual("x.yaml", d.GetProperty("file").GetString());
         Assert.AreEqual(4, d.GetProperty("line").GetInt32());
         Assert.AreEqual(2, root.GetProperty("exitCode").GetInt32());
+    }
+
+    [TestMethod]
+    public void Free_text_fix_wins_over_pins_and_is_null_when_absent()
+    {
+        var finding = Samples.Finding() with { SuggestedFix = "sign the image with the release workflow" };
+        var results = Render(new RunResult([finding, Samples.Finding(name: "other", order: 1)])).GetProperty("results");
+        Assert.AreEqual("sign the image with the release workflow", results[0].GetProperty("suggestedFix").GetString());
+        Assert.AreEqual(JsonValueKind.Null, results[1].GetProperty("suggestedFix").ValueKind);
     }
 
     [TestMethod]

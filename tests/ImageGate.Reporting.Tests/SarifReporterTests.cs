@@ -218,6 +218,21 @@ public sealed class SarifReporterTests
     }
 
     [TestMethod]
+    public void Version_control_provenance_and_information_uri_are_written_when_given()
+    {
+        var options = Samples.Options with { RepositoryUri = "https://github.com/acme/app", Revision = "0123abc", InformationUri = "https://example.org/imagegate" };
+        var run = Run(Render(new RunResult([Samples.Finding()]), options));
+        var provenance = run.GetProperty("versionControlProvenance")[0];
+        Assert.AreEqual("https://github.com/acme/app", provenance.GetProperty("repositoryUri").GetString());
+        Assert.AreEqual("0123abc", provenance.GetProperty("revisionId").GetString());
+        Assert.AreEqual("%SRCROOT%", provenance.GetProperty("mappedTo").GetProperty("uriBaseId").GetString());
+        Assert.AreEqual("https://example.org/imagegate", run.GetProperty("tool").GetProperty("driver").GetProperty("informationUri").GetString());
+        var plain = Run(Render(new RunResult([Samples.Finding()])));
+        Assert.IsFalse(plain.TryGetProperty("versionControlProvenance", out _));
+        Assert.IsFalse(plain.GetProperty("tool").GetProperty("driver").TryGetProperty("informationUri", out _));
+    }
+
+    [TestMethod]
     public void Suggested_pins_are_reported()
     {
         var pinned = "ghcr.io/acme/web:1.2.3@sha256:" + new string('b', 64);

@@ -78,9 +78,9 @@ internal static class AnnotationPlan
             sb.Append(" image ").Append(image);
         }
         sb.Append(": ").Append(Text.Truncate(f.Message, options.MaxMessageLength));
-        if (f.Images.FirstOrDefault(i => i.PinnedReference is not null) is { } pinned)
+        if (f.FixText is { } fix)
         {
-            sb.Append("\nSuggested: ").Append(pinned.PinnedReference);
+            sb.Append("\nSuggested: ").Append(Text.Truncate(fix, options.MaxMessageLength));
         }
         if (options.Explain)
         {

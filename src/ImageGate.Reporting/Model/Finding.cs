@@ -134,6 +134,9 @@ public sealed record Finding
     /// <summary>The engine's message (<c>success</c>, the validation message, the error text, …).</summary>
     public string Message { get; init; } = "";
 
+    /// <summary>What to change, in words, when the engine knows (digest pins are on <see cref="ImageRef.PinnedReference"/>).</summary>
+    public string? SuggestedFix { get; init; }
+
     /// <summary>Each attestor's failure reason per image.</summary>
     public IReadOnlyList<AttestorReason> AttestorReasons { get; init; } = [];
 
@@ -185,6 +188,13 @@ public sealed record Finding
         ?? Images.Select(i => i.Span).FirstOrDefault(s => s is not null)
         ?? Resource.Span
         ?? PolicySpan;
+
+    /// <summary>The fix to show: <see cref="SuggestedFix"/>, else the first digest pin that differs from the written reference.</summary>
+    public string? FixText =>
+        !string.IsNullOrWhiteSpace(SuggestedFix) ? SuggestedFix
+        : Images.FirstOrDefault(i => i.PinnedReference is not null && i.PinnedReference != i.Reference) is { } pinned
+            ? $"pin {pinned.Reference} to {pinned.PinnedReference}"
+            : null;
 
     /// <summary>The first image reference, or null.</summary>
     public string? FirstImage => Images.Count > 0 ? Images[0].Reference : null;

@@ -22,8 +22,14 @@ public sealed record ReportOptions
     /// <summary>Tool version written into SARIF.</summary>
     public string ToolVersion { get; init; } = "0.0.0";
 
-    /// <summary>Project home page written into SARIF.</summary>
-    public string InformationUri { get; init; } = "https://github.com/imagegate/imagegate";
+    /// <summary>Project home page written into SARIF <c>informationUri</c>; omitted when null.</summary>
+    public string? InformationUri { get; init; }
+
+    /// <summary>Repository URL for SARIF <c>versionControlProvenance</c> (e.g. <c>https://github.com/o/r</c>); omitted when null.</summary>
+    public string? RepositoryUri { get; init; }
+
+    /// <summary>Commit analysed, written with <see cref="RepositoryUri"/>.</summary>
+    public string? Revision { get; init; }
 
     /// <summary>SARIF <c>automationDetails.id</c> category (text before the last <c>/</c>).</summary>
     public string SarifCategory { get; init; } = "imagegate";

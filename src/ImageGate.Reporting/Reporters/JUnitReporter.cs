@@ -132,6 +132,10 @@ public sealed class JUnitReporter(ReportOptions? options = null) : IReporter
             details.Append('\n');
         }
         details.Append("message: ").Append(Text.Truncate(f.Message, _options.MaxMessageLength)).Append('\n');
+        if (f.FixText is { } fix)
+        {
+            details.Append("suggested fix: ").Append(Text.Truncate(fix, _options.MaxMessageLength)).Append('\n');
+        }
         foreach (var r in f.AttestorReasons)
         {
             details.Append("attestor ").Append(r.Attestor).Append(" on ").Append(r.Image).Append(": ").Append(r.Reason).Append('\n');

@@ -103,6 +103,7 @@ public sealed class JsonReporter(ReportOptions? options = null) : IReporter
         json.WriteEndArray();
         json.WriteBoolean("blocking", f.IsBlockingUnder(_options.FailOn));
         json.WriteBoolean("scored", f.Scored);
+        json.String("suggestedFix", f.FixText);
         json.OptionalString("category", f.Category);
         json.OptionalString("severity", f.Severity);
 

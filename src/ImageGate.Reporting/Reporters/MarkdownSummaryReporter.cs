@@ -99,6 +99,10 @@ public sealed class MarkdownSummaryReporter(ReportOptions? options = null) : IRe
     private string Row(Finding f)
     {
         var reason = new StringBuilder(Markdown.EscapeText(Text.Truncate(f.Message, _options.MaxMessageLength)));
+        if (!string.IsNullOrWhiteSpace(f.SuggestedFix))
+        {
+            reason.Append("<br>Fix: ").Append(Markdown.EscapeText(Text.Truncate(f.SuggestedFix, _options.MaxMessageLength)));
+        }
         if (_options.Explain)
         {
             foreach (var r in f.AttestorReasons)

@@ -62,7 +62,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             json.WriteString("name", "ImageGate");
             json.String("version", _options.ToolVersion);
             json.String("semanticVersion", _options.ToolVersion);
-            json.String("informationUri", _options.InformationUri);
+            json.OptionalString("informationUri", _options.InformationUri);
             json.WriteStartArray("rules");
             foreach (var rule in rules)
             {
@@ -85,6 +85,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
                 json.WriteEndObject();
             }
             json.WriteString("columnKind", "utf16CodeUnits");
+            WriteVersionControl(json);
 
             json.WriteStartArray("results");
             foreach (var f in violations)
@@ -245,6 +246,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         {
             json.WriteNumber("validationIndex", index);
         }
+        json.OptionalString("suggestedFix", f.FixText);
         var pins = f.Images.Where(i => i.PinnedReference is not null).Select(i => i.PinnedReference!).ToList();
         if (pins.Count > 0)
         {
@@ -274,10 +276,9 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         }
         var message = string.IsNullOrWhiteSpace(f.Message) ? "no message" : f.Message;
         sb.Append(": ").Append(Text.Truncate(message, _options.MaxMessageLength));
-        var pin = f.Images.FirstOrDefault(i => i.PinnedReference is not null);
-        if (pin is not null)
+        if (f.FixText is { } fix)
         {
-            sb.Append(". Suggested: ").Append(pin.PinnedReference);
+            sb.Append(". Suggested: ").Append(fix);
         }
         return sb.ToString();
     }
@@ -401,6 +402,26 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndArray();
+    }
+
+    private void WriteVersionControl(Utf8JsonWriter json)
+    {
+        if (string.IsNullOrEmpty(_options.RepositoryUri) || !Uri.IsWellFormedUriString(_options.RepositoryUri, UriKind.Absolute))
+        {
+            return;
+        }
+        json.WriteStartArray("versionControlProvenance");
+        json.WriteStartObject();
+        json.WriteString("repositoryUri", _options.RepositoryUri);
+        json.OptionalString("revisionId", _options.Revision);
+        if (SourceRootUri() is not null)
+        {
+            json.WriteStartObject("mappedTo");
+            json.WriteString("uriBaseId", SourceRootBaseId);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
         json.WriteEndArray();
     }

@@ -52,6 +52,10 @@ public sealed class TableReporter(ReportOptions? options = null) : IReporter
                     writer.Write($"    suggested fix: {Text.SingleLine(image.PinnedReference)}\n");
                 }
             }
+            if (!string.IsNullOrWhiteSpace(f.SuggestedFix))
+            {
+                writer.Write($"    suggested fix: {Text.SingleLine(Text.Truncate(f.SuggestedFix, _options.MaxMessageLength))}\n");
+            }
             if (f.Images.Count == 0 && f.PrimaryLocation is { } location)
             {
                 writer.Write($"    at {Location(location)}\n");
