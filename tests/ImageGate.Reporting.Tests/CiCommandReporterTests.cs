@@ -1,4 +1,5 @@
 using ImageGate.Reporting;
+using ImageGate.Reporting.Formatting;
 
 namespace ImageGate.Reporting.Tests;
 
@@ -155,5 +156,18 @@ public sealed class CiCommandReporterTests
         Assert.AreEqual("SucceededWithIssues", Complete(new RunResult([Samples.Finding(actions: [ValidationAction.Warn])])));
         Assert.AreEqual("Succeeded", Complete(new RunResult([Samples.Finding(result: Outcome.Pass)])));
         Assert.AreEqual("Failed", Complete(new RunResult([], [new Diagnostic(DiagnosticLevel.Error, "bad")])));
+    }
+
+    [TestMethod]
+    public void Annotation_plan_without_a_cap_serves_check_runs()
+    {
+        var findings = Enumerable.Range(0, 120).Select(i => Samples.Finding(name: $"d{i}", order: i,
+            actions: [(i % 3) switch { 0 => ValidationAction.Deny, 1 => ValidationAction.Warn, _ => ValidationAction.Audit }]));
+        var (shown, omitted) = AnnotationPlan.Build(new RunResult(findings), Samples.Options, int.MaxValue);
+        Assert.AreEqual(0, omitted);
+        Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Error));
+        Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Warning));
+        Assert.AreEqual("IVPOL/check-signature", shown[0].Code);
+        Assert.AreEqual(12, shown[0].Location!.Line);
     }
 }

@@ -3,20 +3,24 @@ using System.Text;
 namespace ImageGate.Reporting.Formatting;
 
 /// <summary>Level of a CI annotation.</summary>
-internal enum AnnotationLevel
+public enum AnnotationLevel
 {
+    /// <summary>Deny findings and input errors.</summary>
     Error,
+    /// <summary>Warn findings and run warnings.</summary>
     Warning,
+    /// <summary>Run notices.</summary>
     Notice,
 }
 
-/// <summary>One annotation to print, independent of the platform's syntax.</summary>
-internal sealed record Annotation(AnnotationLevel Level, SourceSpan? Location, string Title, string Message, string? Code);
+/// <summary>One annotation, independent of the platform's syntax; <paramref name="Code"/> is the SARIF rule id for findings.</summary>
+public sealed record Annotation(AnnotationLevel Level, SourceSpan? Location, string Title, string Message, string? Code);
 
-/// <summary>Chooses the annotations of a run (decision 5: Deny → error, Warn → warning, Audit → none), most important
-/// first, at most <c>limit</c> per level, and counts what did not fit.</summary>
-internal static class AnnotationPlan
+/// <summary>Chooses the annotations of a run (decision 5: Deny → error, Warn → warning, Audit → none), input errors
+/// first, at most <c>limit</c> per level, and counts what did not fit. Shared by the log-command reporters and check runs.</summary>
+public static class AnnotationPlan
 {
+    /// <summary>The annotations to show and how many were left out (one notice slot is kept free to say so).</summary>
     public static (IReadOnlyList<Annotation> Shown, int Omitted) Build(RunResult result, ReportOptions options, int limit)
     {
         var candidates = new List<Annotation>();
