@@ -1,0 +1,69 @@
+using System.Text;
+using ImageGate.Reporting.Formatting;
+
+namespace ImageGate.Reporting;
+
+/// <summary>GitHub Actions workflow commands (<c>::error file=…,line=…::message</c>): errors for Deny, warnings for Warn,
+/// at most <see cref="ReportOptions.MaxAnnotationsPerLevel"/> per level, then one notice counting the rest.</summary>
+public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : IReporter
+{
+    private readonly ReportOptions _options = options ?? new ReportOptions();
+
+    /// <summary>Escapes command data: <c>%</c>, CR and LF.</summary>
+    public static string EscapeData(string value) =>
+        Text.VisibleControls(Text.ValidUtf16(value)).Replace("%", "%25", StringComparison.Ordinal)
+            .Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+
+    /// <summary>Escapes a property value: as data, plus <c>:</c> and <c>,</c>.</summary>
+    public static string EscapeProperty(string value) =>
+        EscapeData(value).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public void Write(RunResult result, TextWriter writer)
+    {
+        var (shown, omitted) = AnnotationPlan.Build(result, _options, _options.MaxAnnotationsPerLevel);
+        foreach (var a in shown)
+        {
+            writer.Write(Command(a));
+            writer.Write('\n');
+        }
+        if (omitted > 0)
+        {
+            writer.Write($"::notice title=ImageGate::{omitted} more annotation(s) are not shown (GitHub shows {_options.MaxAnnotationsPerLevel} per level and step); the job summary and SARIF list every finding.\n");
+        }
+    }
+
+    private string Command(Annotation a)
+    {
+        var sb = new StringBuilder("::");
+        sb.Append(a.Level switch
+        {
+            AnnotationLevel.Error => "error",
+            AnnotationLevel.Warning => "warning",
+            _ => "notice",
+        });
+        var properties = new List<string>();
+        if (a.Location is { } span)
+        {
+            properties.Add("file=" + EscapeProperty(RepoPath.Relative(span.File, _options.RepositoryRoot)));
+            if (span.Line > 0)
+            {
+                var endLine = span.EndLine >= span.Line ? span.EndLine : span.Line;
+                properties.Add("line=" + Text.Num(span.Line));
+                properties.Add("endLine=" + Text.Num(endLine));
+                // The runner drops columns of multi-line ranges.
+                if (span.Column > 0 && endLine == span.Line)
+                {
+                    properties.Add("col=" + Text.Num(span.Column));
+                    if (span.EndColumn > span.Column)
+                    {
+                        properties.Add("endColumn=" + Text.Num(span.EndColumn));
+                    }
+                }
+            }
+        }
+        properties.Add("title=" + EscapeProperty(Text.SingleLine(a.Title)));
+        sb.Append(' ').AppendJoin(',', properties).Append("::").Append(EscapeData(a.Message));
+        return sb.ToString();
+    }
+}

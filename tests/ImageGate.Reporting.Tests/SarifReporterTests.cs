@@ -1,0 +1,244 @@
+using System.Text.Json;
+using ImageGate.Reporting;
+
+namespace ImageGate.Reporting.Tests;
+
+[TestClass]
+public sealed class SarifReporterTests
+{
+    private static JsonElement Render(RunResult run, ReportOptions? options = null)
+    {
+        var text = Samples.Render(new SarifReporter(options ?? Samples.Options), run);
+        var root = JsonDocument.Parse(text).RootElement;
+        var errors = SarifValidator.Validate(root);
+        Assert.AreEqual(0, errors.Count, string.Join("\n", errors));
+        return root;
+    }
+
+    private static JsonElement Run(JsonElement root) => root.GetProperty("runs")[0];
+
+    [TestMethod]
+    public void Mixed_run_is_valid_and_reports_only_violations()
+    {
+        var run = Run(Render(Samples.Mixed()));
+        var results = run.GetProperty("results");
+        Assert.AreEqual(5, results.GetArrayLength(), "fail, warn-action fail, audit fail, error, unscored fail");
+        Assert.AreEqual("ImageGate", run.GetProperty("tool").GetProperty("driver").GetProperty("name").GetString());
+        Assert.AreEqual("1.2.3", run.GetProperty("tool").GetProperty("driver").GetProperty("semanticVersion").GetString());
+        Assert.AreEqual("imagegate/", run.GetProperty("automationDetails").GetProperty("id").GetString());
+        Assert.AreEqual("utf16CodeUnits", run.GetProperty("columnKind").GetString());
+        Assert.AreEqual("file:///repo/", run.GetProperty("originalUriBaseIds").GetProperty("%SRCROOT%").GetProperty("uri").GetString());
+        var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules");
+        Assert.AreEqual(1, rules.GetArrayLength(), "one rule per policy");
+        Assert.AreEqual("IVPOL/check-signature", rules[0].GetProperty("id").GetString());
+        Assert.IsFalse(string.IsNullOrEmpty(rules[0].GetProperty("help").GetProperty("markdown").GetString()));
+        Assert.AreEqual("8.0", rules[0].GetProperty("properties").GetProperty("security-severity").GetString());
+    }
+
+    [TestMethod]
+    public void Level_follows_the_action()
+    {
+        var levels = Run(Render(Samples.Mixed())).GetProperty("results").EnumerateArray()
+            .Select(r => (r.GetProperty("properties").GetProperty("resource").GetString(), r.GetProperty("level").GetString()))
+            .ToDictionary(x => x.Item1!, x => x.Item2);
+        Assert.AreEqual("error", levels["default/Pod/web"]);
+        Assert.AreEqual("warning", levels["default/Pod/warned"]);
+        Assert.AreEqual("note", levels["default/Pod/audited"]);
+        Assert.AreEqual("error", levels["default/Pod/broken"]);
+    }
+
+    [TestMethod]
+    public void Location_is_the_image_with_a_full_region_and_a_relative_uri()
+    {
+        var result = Run(Render(Samples.Mixed())).GetProperty("results")[0];
+        var physical = result.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.AreEqual("deploy/web.yaml", physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.AreEqual("%SRCROOT%", physical.GetProperty("artifactLocation").GetProperty("uriBaseId").GetString());
+        var region = physical.GetProperty("region");
+        Assert.AreEqual(12, region.GetProperty("startLine").GetInt32());
+        Assert.AreEqual(18, region.GetProperty("startColumn").GetInt32());
+        Assert.AreEqual(12, region.GetProperty("endLine").GetInt32());
+        Assert.AreEqual(18 + "ghcr.io/acme/web:1.2.3".Length, region.GetProperty("endColumn").GetInt32());
+        var related = result.GetProperty("relatedLocations")[0];
+        Assert.AreEqual(7, related.GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32());
+        StringAssert.Contains(result.GetProperty("message").GetProperty("text").GetString(), "ghcr.io/acme/web:1.2.3");
+    }
+
+    [TestMethod]
+    public void Helm_findings_point_at_the_chart_template_with_the_rendered_file_related()
+    {
+        var finding = Samples.Finding() with
+        {
+            Resource = Samples.Finding().Resource with { TemplateSpan = new SourceSpan("/repo/charts/web/templates/deploy.yaml", 3) },
+        };
+        var result = Run(Render(new RunResult([finding]))).GetProperty("results")[0];
+        var uri = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString();
+        Assert.AreEqual("charts/web/templates/deploy.yaml", uri);
+        Assert.AreEqual("deploy/web.yaml", result.GetProperty("relatedLocations")[0].GetProperty("physicalLocation")
+            .GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [TestMethod]
+    public void Finding_without_manifest_location_is_placed_on_the_policy_file()
+    {
+        var finding = Samples.Finding(result: Outcome.Error) with
+        {
+            Images = [],
+            Resource = new ResourceRef("v1", "Pod", "default", "web"),
+        };
+        var result = Run(Render(new RunResult([finding]))).GetProperty("results")[0];
+        Assert.AreEqual("policies/check.yaml", result.GetProperty("locations")[0].GetProperty("physicalLocation")
+            .GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [TestMethod]
+    public void Finding_without_any_location_becomes_a_notification_not_a_result()
+    {
+        var finding = Samples.Finding(result: Outcome.Error, actions: [ValidationAction.Warn]) with
+        {
+            Images = [],
+            Resource = new ResourceRef("v1", "Pod", "default", "web"),
+            PolicySpan = null,
+        };
+        var run = Run(Render(new RunResult([finding, Samples.Finding(name: "located", policy: "other")])));
+        Assert.AreEqual(1, run.GetProperty("results").GetArrayLength());
+        var n = run.GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0];
+        Assert.AreEqual("warning", n.GetProperty("level").GetString());
+        Assert.AreEqual("IVPOL/check-signature", n.GetProperty("associatedRule").GetProperty("id").GetString());
+        StringAssert.Contains(n.GetProperty("message").GetProperty("text").GetString(), "default/Pod/web");
+        Assert.AreEqual(2, run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void Fingerprint_is_stable_across_runs_and_line_moves_but_differs_per_resource()
+    {
+        string Fingerprint(Finding f) => Run(Render(new RunResult([f]))).GetProperty("results")[0]
+            .GetProperty("partialFingerprints").GetProperty(SarifReporter.FingerprintKey).GetString()!;
+        var a = Fingerprint(Samples.Finding());
+        Assert.AreEqual(a, Fingerprint(Samples.Finding()));
+        Assert.AreEqual(a, Fingerprint(Samples.Finding(line: 40)), "moving the manifest lines keeps the alert");
+        Assert.AreEqual(a, Fingerprint(Samples.Finding(image: "ghcr.io/acme/web:1.2.4")), "a new tag of the same repository is the same alert");
+        Assert.AreNotEqual(a, Fingerprint(Samples.Finding(name: "api")));
+        Assert.AreNotEqual(a, Fingerprint(Samples.Finding(policy: "other")));
+        Assert.AreEqual(64, a.Length);
+    }
+
+    [TestMethod]
+    public void Paths_with_spaces_are_escaped_and_files_outside_the_repository_use_file_uris()
+    {
+        var inside = Samples.Finding(file: "/repo/my deploy/web#1.yaml");
+        var outside = Samples.Finding(file: "/elsewhere/web.yaml", name: "other");
+        var results = Run(Render(new RunResult([inside, outside]))).GetProperty("results");
+        string Uri(int i) => results[i].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()!;
+        Assert.AreEqual("my%20deploy/web%231.yaml", Uri(0));
+        Assert.AreEqual("file:///elsewhere/web.yaml", Uri(1));
+        Assert.IsFalse(results[1].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").TryGetProperty("uriBaseId", out _));
+    }
+
+    [TestMethod]
+    public void Without_repository_root_relative_paths_stay_relative_and_no_base_is_declared()
+    {
+        var finding = Samples.Finding(file: "./deploy/web.yaml");
+        var run = Run(Render(new RunResult([finding]), new ReportOptions()));
+        Assert.IsFalse(run.TryGetProperty("originalUriBaseIds", out _));
+        Assert.AreEqual("deploy/web.yaml", run.GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation")
+            .GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [TestMethod]
+    public void Inverted_or_partial_spans_still_give_valid_regions()
+    {
+        var finding = Samples.Finding() with
+        {
+            Images = [new ImageRef("a") { Span = new SourceSpan("/repo/a.yaml", 9, 5, 3, 2) }],
+        };
+        var region = Run(Render(new RunResult([finding]))).GetProperty("results")[0].GetProperty("locations")[0]
+            .GetProperty("physicalLocation").GetProperty("region");
+        Assert.AreEqual(9, region.GetProperty("startLine").GetInt32());
+        Assert.IsFalse(region.TryGetProperty("endLine", out _));
+        Assert.IsFalse(region.TryGetProperty("endColumn", out _));
+    }
+
+    [TestMethod]
+    public void Namespaced_policies_get_their_own_rule_and_severity_annotation_is_used()
+    {
+        var nivpol = Samples.Finding() with
+        {
+            Kind = PolicyKind.NamespacedImageValidatingPolicy,
+            PolicyNamespace = "team",
+            Severity = "critical",
+            Category = "Supply chain",
+            PolicyDescription = "Images must be signed by the release workflow.",
+        };
+        var run = Run(Render(new RunResult([Samples.Finding(), nivpol])));
+        var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules");
+        Assert.AreEqual(2, rules.GetArrayLength());
+        Assert.AreEqual("NIVPOL/team/check-signature", rules[1].GetProperty("id").GetString());
+        Assert.AreEqual("9.5", rules[1].GetProperty("properties").GetProperty("security-severity").GetString());
+        Assert.AreEqual("Images must be signed by the release workflow.", rules[1].GetProperty("shortDescription").GetProperty("text").GetString());
+        Assert.AreEqual(1, run.GetProperty("results")[1].GetProperty("ruleIndex").GetInt32());
+    }
+
+    [TestMethod]
+    public void Diagnostics_become_tool_notifications_and_input_errors_mark_the_run_unsuccessful()
+    {
+        var run = Run(Render(new RunResult([], [new Diagnostic(DiagnosticLevel.Error, "no apiVersion", new SourceSpan("/repo/bad.yaml", 2, 1))])));
+        var invocation = run.GetProperty("invocations")[0];
+        Assert.IsFalse(invocation.GetProperty("executionSuccessful").GetBoolean());
+        var n = invocation.GetProperty("toolExecutionNotifications")[0];
+        Assert.AreEqual("error", n.GetProperty("level").GetString());
+        Assert.AreEqual("bad.yaml", n.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.AreEqual(0, run.GetProperty("results").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void Over_the_cap_the_most_severe_results_are_kept_in_input_order()
+    {
+        var findings = Enumerable.Range(0, 30).Select(i => Samples.Finding(name: $"p{i}", order: i,
+            actions: [i % 3 == 0 ? ValidationAction.Deny : ValidationAction.Audit])).ToList();
+        var run = Run(Render(new RunResult(findings), Samples.Options with { MaxSarifResults = 12 }));
+        var results = run.GetProperty("results").EnumerateArray().ToList();
+        Assert.AreEqual(12, results.Count);
+        Assert.AreEqual(10, results.Count(r => r.GetProperty("level").GetString() == "error"));
+        var names = results.Select(r => r.GetProperty("properties").GetProperty("resource").GetString()).ToList();
+        CollectionAssert.AreEqual(new[] { "default/Pod/p0", "default/Pod/p1", "default/Pod/p2" }, names.Take(3).ToArray());
+        StringAssert.Contains(run.GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0]
+            .GetProperty("message").GetProperty("text").GetString(), "18 less severe");
+    }
+
+    [TestMethod]
+    public void Hostile_and_long_messages_stay_valid_json()
+    {
+        var finding = Samples.Finding(message: Samples.Hostile + new string('x', 100_000), policy: "p\u0001\"");
+        var result = Run(Render(new RunResult([finding]), Samples.Options with { MaxMessageLength = 1000 })).GetProperty("results")[0];
+        var text = result.GetProperty("message").GetProperty("text").GetString()!;
+        StringAssert.Contains(text, Samples.Hostile);
+        Assert.IsTrue(text.Length < 1200);
+        Assert.AreEqual("IVPOL/p\u0001\"", result.GetProperty("ruleId").GetString());
+    }
+
+    [TestMethod]
+    public void Version_control_provenance_and_information_uri_are_written_when_given()
+    {
+        var options = Samples.Options with { RepositoryUri = "https://github.com/acme/app", Revision = "0123abc", InformationUri = "https://example.org/imagegate" };
+        var run = Run(Render(new RunResult([Samples.Finding()]), options));
+        var provenance = run.GetProperty("versionControlProvenance")[0];
+        Assert.AreEqual("https://github.com/acme/app", provenance.GetProperty("repositoryUri").GetString());
+        Assert.AreEqual("0123abc", provenance.GetProperty("revisionId").GetString());
+        Assert.AreEqual("%SRCROOT%", provenance.GetProperty("mappedTo").GetProperty("uriBaseId").GetString());
+        Assert.AreEqual("https://example.org/imagegate", run.GetProperty("tool").GetProperty("driver").GetProperty("informationUri").GetString());
+        var plain = Run(Render(new RunResult([Samples.Finding()])));
+        Assert.IsFalse(plain.TryGetProperty("versionControlProvenance", out _));
+        Assert.IsFalse(plain.GetProperty("tool").GetProperty("driver").TryGetProperty("informationUri", out _));
+    }
+
+    [TestMethod]
+    public void Suggested_pins_are_reported()
+    {
+        var pinned = "ghcr.io/acme/web:1.2.3@sha256:" + new string('b', 64);
+        var finding = Samples.Finding() with { Images = [new ImageRef("ghcr.io/acme/web:1.2.3") { PinnedReference = pinned }] };
+        var result = Run(Render(new RunResult([finding]))).GetProperty("results")[0];
+        Assert.AreEqual(pinned, result.GetProperty("properties").GetProperty("suggestedImages")[0].GetString());
+        StringAssert.Contains(result.GetProperty("message").GetProperty("text").GetString(), pinned);
+    }
+}
