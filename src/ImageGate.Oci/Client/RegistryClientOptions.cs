@@ -68,6 +68,21 @@ public sealed record RegistryClientOptions
     /// <summary>True when plain HTTP is allowed for <paramref name="registry"/>.</summary>
     public bool IsInsecureAllowed(string registry) => AllowInsecureRegistries || InsecureRegistries.Contains(registry);
 
+    /// <summary>Loads a PEM bundle of CA certificates (for <see cref="CaCertificates"/>); fails naming the file when it has none.</summary>
+    public static X509Certificate2Collection LoadCaBundle(string path)
+    {
+        var bundle = new X509Certificate2Collection();
+        try
+        {
+            bundle.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a readable PEM certificate bundle ({e.Message})", e);
+        }
+        return bundle.Count > 0 ? bundle : throw new InvalidDataException($"{path}: no PEM certificates found");
+    }
+
     /// <summary>Parses <c>HOST=oci:PATH</c> (the <c>--registry-mirror</c> syntax) into a mirror entry.</summary>
     public static KeyValuePair<string, string> ParseMirror(string text)
     {

@@ -332,7 +332,7 @@ internal sealed class RegistryConnection : IDisposable
         }
     }
 
-    /// <summary>Summarises a distribution-spec error body (<c>{"errors":[{"code","message"}]}</c>).</summary>
+    /// <summary>Summarises an error body: distribution-spec <c>errors</c>, or a token server's error fields.</summary>
     internal static string ErrorDetail(byte[] body)
     {
         if (body.Length == 0)
@@ -347,6 +347,14 @@ internal sealed class RegistryConnection : IDisposable
                 var parts = errors.EnumerateArray().Take(3).Select(e =>
                     $"{(e.TryGetProperty("code", out var c) ? c.ToString() : "")} {(e.TryGetProperty("message", out var m) ? m.ToString() : "")}".Trim());
                 return " (" + Truncate(string.Join("; ", parts), 300) + ")";
+            }
+            // Token servers answer {"details": …} (Docker) or {"error", "error_description"} (OAuth2).
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var text = string.Join(": ", new[] { "error", "error_description", "details", "message" }
+                    .Select(k => doc.RootElement.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
+                    .OfType<string>());
+                return text.Length > 0 ? " (" + Truncate(text, 300) + ")" : "";
             }
         }
         catch (JsonException)

@@ -39,6 +39,14 @@ public sealed record LoopbackResponse(int Status, byte[] Body)
     /// <summary>Send this many body bytes, then stall (never finish) until the client gives up.</summary>
     public int? StallAfterBytes { get; init; }
 
+    /// <summary>A copy with one more header.</summary>
+    public LoopbackResponse WithHeader(string name, string value)
+    {
+        var copy = this with { Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase) };
+        copy.Headers[name] = value;
+        return copy;
+    }
+
     /// <summary>A text or JSON response.</summary>
     public static LoopbackResponse Text(int status, string body, string contentType = "application/json") =>
         new(status, Encoding.UTF8.GetBytes(body)) { Headers = { ["Content-Type"] = contentType } };
@@ -145,6 +153,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             if (await stream.ReadAsync(one, ct).ConfigureAwait(false) == 0)
             {
                 return null;
+            }
+            if (head.Count == 0 && one[0] == 0x16)
+            {
+                return null; // a TLS ClientHello: plain HTTP only, hang up at once so HTTPS probes fail fast
             }
             head.Add(one[0]);
             if (head.Count >= 4 && head[^1] == '\n' && head[^2] == '\r' && head[^3] == '\n' && head[^4] == '\r')

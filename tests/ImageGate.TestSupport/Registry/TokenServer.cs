@@ -115,7 +115,7 @@ public sealed class TokenServer : IAsyncDisposable
         var wanted = parts.Length == 3 ? parts[2].Split(',') : [];
         var granted = wanted.Where(a => a == "pull" || (a == "push" && user is not null)).ToArray();
         var token = Mint(user ?? "anonymous", repository, granted);
-        var body = JsonSerializer.Serialize(new { token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("O") });
+        var body = JsonSerializer.Serialize(new { token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) });
         return Task.FromResult(LoopbackResponse.Text(200, body));
     }
 
