@@ -124,8 +124,15 @@ public sealed record PolicyResult(ImageValidatingPolicy Policy, EngineResource R
     public IReadOnlyDictionary<string, string> PinnedImages { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Every attestor tried and why it failed, for <c>--explain</c>.</summary>
-    public IReadOnlyList<string> AttestorReasons { get; init; } = [];
+    public IReadOnlyList<AttestorFailure> AttestorReasons { get; init; } = [];
 
     /// <summary>Warnings about this evaluation (for example a webhook timeout).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>Why one attestor did not verify one image.</summary>
+public sealed record AttestorFailure(string Image, string Attestor, string Reason)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{Image}: attestor {Attestor}: {Reason}";
 }

@@ -44,7 +44,7 @@ internal sealed class EvaluationScope : IDisposable
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Every attestor failure seen, for <c>--explain</c>.</summary>
-    public List<string> AttestorReasons { get; } = [];
+    public List<AttestorFailure> AttestorReasons { get; } = [];
 
     /// <summary>Attestor values of this evaluation by name (for seed-era attestor names).</summary>
     public IReadOnlyDictionary<string, AttestorValue> Attestors { get; set; } = new Dictionary<string, AttestorValue>();

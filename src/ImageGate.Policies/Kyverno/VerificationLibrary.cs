@@ -110,7 +110,7 @@ internal static class VerificationLibrary
             }
             else
             {
-                scope.AttestorReasons.Add($"{image}: attestor {spec.Name}: {outcome.Reason}");
+                scope.AttestorReasons.Add(new Engine.AttestorFailure(image, spec.Name, outcome.Reason ?? "not verified"));
             }
         }
         if (attestors.Count > 0)

@@ -55,7 +55,7 @@ public sealed class OutcomeTests
         Assert.AreEqual(PolicyStatus.Fail, results[0].Status);
         Assert.AreEqual("image is not signed by the release key", results[0].Message);
         Assert.AreEqual(1, results[0].ValidationIndex);
-        Assert.IsTrue(results[0].AttestorReasons.Any(r => r.Contains("no matching signatures")), string.Join("|", results[0].AttestorReasons));
+        Assert.IsTrue(results[0].AttestorReasons.Any(r => r.Reason.Contains("no matching signatures")), string.Join("|", results[0].AttestorReasons));
     }
 
     [TestMethod]
