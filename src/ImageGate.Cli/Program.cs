@@ -55,6 +55,8 @@ public static class Program
                     verbosity = args[start + 1];
                     start += 2;
                     continue;
+                case "--verbosity" or "-v":
+                    throw new UsageException("option '--verbosity' needs a value (LEVEL)");
                 default:
                     if (args[start].StartsWith("--verbosity=", StringComparison.Ordinal))
                     {

@@ -94,6 +94,7 @@ public sealed class ManifestReader
         var sources = HelmSourceComments.Find(text);
         var result = new List<ManifestDocument>();
         var previousEndLine = 0;
+        var nextSource = 0;
         foreach (var document in documents)
         {
             var root = document.Root;
@@ -102,13 +103,15 @@ public sealed class ManifestReader
                 continue;
             }
             var span = YamlNodes.SpanOf(root, displayFile);
+            // The last "# Source:" comment between the previous object and this one (both lists are in line order).
             string? source = null;
-            foreach (var (line, path) in sources)
+            while (nextSource < sources.Count && sources[nextSource].Line < span.StartLine)
             {
-                if (line > previousEndLine && line < span.StartLine)
+                if (sources[nextSource].Line > previousEndLine)
                 {
-                    source = path;
+                    source = sources[nextSource].Path;
                 }
+                nextSource++;
             }
             previousEndLine = span.EndLine;
             if (root is not YamlMappingNode mapping)

@@ -98,6 +98,16 @@ public sealed class YamlLoaderTests
     }
 
     [TestMethod]
+    public void FieldPathsFindNodesAndTheirSpans()
+    {
+        var root = YamlLoader.Load("spec:\n  attestors:\n    - name: a\n    - name: b\n      cosign:\n        key: {data: x}\n", "p.yaml")[0].Root;
+        Assert.AreEqual(new SourceSpan("p.yaml", 6, 21, 6, 22), YamlNodes.SpanOf(YamlNodes.At(root, "spec.attestors[1].cosign.key.data")!, "p.yaml"));
+        Assert.AreEqual("a", ((YamlDotNet.RepresentationModel.YamlScalarNode)YamlNodes.At(root, "spec.attestors[0].name")!).Value);
+        Assert.IsNull(YamlNodes.At(root, "spec.attestors[2]"));
+        Assert.IsNull(YamlNodes.At(root, "spec.missing.x"));
+    }
+
+    [TestMethod]
     public void JsonWithTabsIsRead()
     {
         var docs = YamlLoader.Load("{\n\t\"kind\": \"Pod\",\n\t\"apiVersion\": \"v1\"\n}\n", "pod.json");

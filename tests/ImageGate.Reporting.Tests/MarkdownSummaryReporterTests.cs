@@ -99,7 +99,19 @@ public sealed class MarkdownSummaryReporterTests
     }
 
     [TestMethod]
-    public void Small_limit_is_respected_too()
+    [DataRow(1200)]
+    [DataRow(8192)]
+    [DataRow(65_536)]
+    public void Small_limits_are_respected_too(int limit)
+    {
+        var findings = Enumerable.Range(0, 1000).Select(i => Samples.Finding(name: $"r{i}", order: i));
+        var text = Samples.Render(new MarkdownSummaryReporter(Options with { MaxSummaryBytes = limit }), new RunResult(findings));
+        Assert.IsTrue(Encoding.UTF8.GetByteCount(text) <= limit, $"{Encoding.UTF8.GetByteCount(text)} > {limit}");
+        StringAssert.Contains(text, "**Truncated:**");
+    }
+
+    [TestMethod]
+    public void Small_limit_is_respected_with_few_findings()
     {
         var findings = Enumerable.Range(0, 100).Select(i => Samples.Finding(name: $"r{i}", order: i));
         var text = Samples.Render(new MarkdownSummaryReporter(Options with { MaxSummaryBytes = 8192 }), new RunResult(findings));

@@ -62,7 +62,14 @@ public sealed class ImagesCommand : Command
         var text = args.Value("--format") == "json" ? Json(workloads, result) : Table(workloads);
         if (args.Value("--output") is { } output)
         {
-            File.WriteAllText(context.FullPath(output), text);
+            try
+            {
+                File.WriteAllText(context.FullPath(output), text);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot write '{output}': {e.Message}");
+            }
         }
         else
         {

@@ -19,6 +19,7 @@ public static class ExitCodes
     public static int ForException(Exception error) => error switch
     {
         UsageException or ManifestException => UsageOrInputError,
+        // An internal fault is not a verdict: it must never read as success (0) or as a finding (1).
         _ => UsageOrInputError,
     };
 }

@@ -14,9 +14,6 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
     /// <summary>Per document (in stream order): whether it contains an alias.</summary>
     public List<bool> DocumentHasAlias { get; } = [];
 
-    /// <summary>Per document: the mark at which it ended.</summary>
-    public List<Mark> DocumentEnds { get; } = [];
-
     public ParsingEvent? Current => inner.Current;
 
     public bool MoveNext()
@@ -36,9 +33,6 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
                 }
                 _documentStart = current.Start.Index;
                 DocumentHasAlias.Add(false);
-                break;
-            case DocumentEnd:
-                DocumentEnds.Add(current.End);
                 break;
             case MappingStart or SequenceStart:
                 _depth++;

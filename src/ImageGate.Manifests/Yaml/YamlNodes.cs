@@ -38,6 +38,43 @@ public static class YamlNodes
         return null;
     }
 
+    /// <summary>The node at a field path such as <c>spec.attestors[0].cosign.key</c>, or null when absent.</summary>
+    public static YamlNode? At(YamlNode root, string fieldPath)
+    {
+        var node = root;
+        foreach (var part in fieldPath.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = part;
+            var indexes = new List<int>();
+            var bracket = part.IndexOf('[');
+            if (bracket >= 0)
+            {
+                name = part[..bracket];
+                foreach (var index in part[bracket..].Split('[', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!int.TryParse(index.TrimEnd(']'), out var i))
+                    {
+                        return null;
+                    }
+                    indexes.Add(i);
+                }
+            }
+            if (name.Length > 0)
+            {
+                node = (node as YamlMappingNode)?.Get(name);
+            }
+            foreach (var i in indexes)
+            {
+                node = node is YamlSequenceNode seq && i >= 0 && i < seq.Children.Count ? seq.Children[i] : null;
+            }
+            if (node is null)
+            {
+                return null;
+            }
+        }
+        return node;
+    }
+
     /// <summary>The span a node covers in <paramref name="file"/>. For mappings and sequences it runs from the
     /// node's start to the end of its last descendant.</summary>
     public static SourceSpan SpanOf(YamlNode node, string file)

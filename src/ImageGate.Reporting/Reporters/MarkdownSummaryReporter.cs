@@ -7,15 +7,15 @@ namespace ImageGate.Reporting;
 /// failing items most important first with file:line links, kept under <see cref="ReportOptions.MaxSummaryBytes"/>.</summary>
 public sealed class MarkdownSummaryReporter(ReportOptions? options = null) : IReporter
 {
-    // Room kept free for the truncation note and closing lines.
-    private const int FooterReserve = 2048;
+    // Room kept free for the truncation note (about 250 bytes).
+    private const int FooterReserve = 512;
 
     private readonly ReportOptions _options = options ?? new ReportOptions();
 
     /// <inheritdoc />
     public void Write(RunResult result, TextWriter writer)
     {
-        var output = new BoundedText(Math.Max(_options.MaxSummaryBytes, FooterReserve * 2) - FooterReserve);
+        var output = new BoundedText(Math.Max(0, _options.MaxSummaryBytes - FooterReserve));
         var s = result.Summary;
         var blocking = result.BlockingFindings(_options.FailOn).Count();
         var headline = result.HasInputErrors ? "⛔ input errors"

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using ImageGate.TestSupport;
+
+namespace ImageGate.Cli.Tests;
+
+/// <summary>Runs the real <c>imagegate</c> process: standard streams, console logging and exit codes end to end.</summary>
+[TestClass]
+public sealed class ProcessTests
+{
+    private static (int Code, string Stdout, string Stderr) RunProcess(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "imagegate.dll");
+        Assert.IsTrue(File.Exists(dll), "imagegate.dll is missing beside the tests: build tests/ImageGate.Cli.Tests");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.IsTrue(process.WaitForExit(60_000), "imagegate did not finish in 60 s");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [TestMethod]
+    public void ConsoleLoggingGoesToStandardErrorAndResultsToStandardOutput()
+    {
+        var (code, stdout, stderr) = RunProcess("images", "examples/manifests/pod.yaml", "--verbosity", "detailed");
+        Assert.AreEqual(0, code, stderr);
+        Assert.StartsWith("LOCATION", stdout);
+        Assert.Contains("info: read 1 files: 1 workloads, 2 images", stderr);
+        Assert.DoesNotContain("info:", stdout);
+    }
+
+    [TestMethod]
+    public void UsageErrorExitsTwoFromTheProcess()
+    {
+        var (code, stdout, stderr) = RunProcess("images", "--nope");
+        Assert.AreEqual(2, code);
+        Assert.AreEqual("", stdout);
+        Assert.Contains("unknown option '--nope'", stderr);
+    }
+}
