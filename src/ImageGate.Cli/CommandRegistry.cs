@@ -11,6 +11,7 @@ public static class CommandRegistry
     public static IReadOnlyList<Command> Commands { get; } =
     [
         new ImagesCommand(),
+        new ApplyCommand(),
     ];
 
     /// <summary>The command named by the leading words of <paramref name="args"/> (longest match), and how many

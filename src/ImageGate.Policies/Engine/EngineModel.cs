@@ -21,7 +21,8 @@ public sealed record EngineResource(JsonObject Object, SourceSpan Location)
     /// <summary>Labels of the object.</summary>
     public IReadOnlyDictionary<string, string> Labels => ReadLabels(Object);
 
-    internal static IReadOnlyDictionary<string, string> ReadLabels(JsonObject? obj)
+    /// <summary>The labels of an object's metadata.</summary>
+    public static IReadOnlyDictionary<string, string> ReadLabels(JsonObject? obj)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (obj?["metadata"]?["labels"] is JsonObject labels)

@@ -1,0 +1,236 @@
+using System.Text.Json.Nodes;
+using ImageGate.Manifests;
+using ImageGate.Manifests.Discovery;
+using ImageGate.Policies.Engine;
+using ImageGate.Policies.Loading;
+using ImageGate.Policies.Validation;
+using ImageGate.Reporting;
+using ImageGate.Verification;
+using Model = ImageGate.Policies.Model;
+using ReportSpan = ImageGate.Reporting.SourceSpan;
+
+namespace ImageGate.Cli.Evaluation;
+
+/// <summary>What one evaluation run reads.</summary>
+public sealed record EvaluationRequest
+{
+    /// <summary>Policy files, folders or globs.</summary>
+    public required IReadOnlyList<string> Policies { get; init; }
+
+    /// <summary>Resource files, folders or globs.</summary>
+    public required IReadOnlyList<string> Resources { get; init; }
+
+    /// <summary>PolicyException files.</summary>
+    public IReadOnlyList<string> Exceptions { get; init; } = [];
+
+    /// <summary>Patterns left out of resource discovery.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Kyverno values files.</summary>
+    public IReadOnlyList<string> Values { get; init; } = [];
+
+    /// <summary>Kyverno context files.</summary>
+    public IReadOnlyList<string> Context { get; init; } = [];
+
+    /// <summary>Cluster resource files.</summary>
+    public IReadOnlyList<string> ClusterResources { get; init; } = [];
+
+    /// <summary>Chart folders for mapping Helm output to templates.</summary>
+    public IReadOnlyList<string> ChartRoots { get; init; } = [];
+
+    /// <summary>Admission or background.</summary>
+    public EvaluationPhase Phase { get; init; } = EvaluationPhase.Admission;
+
+    /// <summary>Operation override (else the values file's, else CREATE).</summary>
+    public string? Operation { get; init; }
+
+    /// <summary>Resolve tags to digests as the mutating webhook does.</summary>
+    public bool ResolveDigests { get; init; } = true;
+
+    /// <summary>Report bad files and go on.</summary>
+    public bool ContinueOnError { get; init; }
+}
+
+/// <summary>Loads policies, exceptions and resources, runs the engine and turns its results into
+/// findings: the pipeline shared by <c>apply</c>, <c>scan</c> and <c>test</c>.</summary>
+public static class EvaluationRun
+{
+    /// <summary>Runs the request. Input problems become error diagnostics (exit code 2), each naming
+    /// <c>file:line:column</c>; valid inputs are still evaluated.</summary>
+    public static (RunResult Result, IReadOnlyList<(EngineResource Resource, ManifestDocument Document, PolicyResult Outcome)> Raw) Execute(
+        EvaluationRequest request, IImageVerifier verifier, string workingDirectory, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var inputErrors = new List<ManifestException>();
+
+        var policies = new List<Model.ImageValidatingPolicy>();
+        var exceptions = new List<Model.PolicyException>();
+        foreach (var path in new[] { (request.Policies, true), (request.Exceptions, false) })
+        {
+            var loaded = LoadPolicies(path.Item1, workingDirectory, inputErrors, diagnostics);
+            if (path.Item2)
+            {
+                policies.AddRange(loaded.Policies);
+            }
+            exceptions.AddRange(loaded.Exceptions);
+        }
+
+        var side = KyvernoInputs.Read(request.Values, request.Context, request.ClusterResources, workingDirectory, inputErrors);
+        var found = ManifestDiscovery.Discover(request.Resources, new DiscoveryOptions
+        {
+            WorkingDirectory = workingDirectory,
+            Exclude = request.Exclude,
+            ChartRoots = request.ChartRoots,
+            ContinueOnError = true,
+        });
+        inputErrors.AddRange(found.Errors);
+        diagnostics.AddRange(found.Notices.Select(n => new Diagnostic(DiagnosticLevel.Notice, n)));
+
+        var resources = new List<(EngineResource, ManifestDocument)>();
+        foreach (var doc in found.Documents)
+        {
+            if (doc.ApiVersion.Length == 0 || doc.Kind.Length == 0)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticLevel.Error, "not a Kubernetes object (apiVersion and kind are required); skipped", Span(doc.Span)));
+                continue;
+            }
+            if (doc.ApiVersion.StartsWith("policies.kyverno.io/", StringComparison.Ordinal) || doc.ApiVersion.StartsWith("cli.kyverno.io/", StringComparison.Ordinal))
+            {
+                continue; // policies and CLI files next to manifests are not resources
+            }
+            try
+            {
+                if (YamlJson.Convert(doc.Root) is JsonObject json)
+                {
+                    resources.Add((new EngineResource(json, new Model.SourceSpan(doc.File, doc.Span.StartLine, doc.Span.StartColumn, doc.Span.EndLine, doc.Span.EndColumn)), doc));
+                }
+            }
+            catch (FormatException ex)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticLevel.Error, ex.Message, Span(doc.Span)));
+            }
+        }
+        diagnostics.AddRange(inputErrors.Select(e => new Diagnostic(DiagnosticLevel.Error, e.Reason, new ReportSpan(e.File, e.Line ?? 0, e.Column ?? 0))));
+
+        var options = new EngineOptions
+        {
+            Phase = request.Phase,
+            Operation = request.Operation ?? side.Operation ?? "CREATE",
+            NamespaceLabels = side.NamespaceLabels,
+            ClusterResources = side.ClusterResources,
+            ImageContext = side.Images,
+            ResolveDigests = request.ResolveDigests,
+        };
+        var engine = new PolicyEngine(policies, exceptions, verifier, options);
+        var findings = new List<Finding>();
+        var raw = new List<(EngineResource, ManifestDocument, PolicyResult)>();
+        long order = 0;
+        foreach (var (resource, doc) in resources)
+        {
+            foreach (var outcome in engine.Evaluate(resource, cancellationToken))
+            {
+                raw.Add((resource, doc, outcome));
+                findings.Add(ToFinding(outcome, doc, order++));
+            }
+        }
+        var result = new RunResult(findings, diagnostics)
+        {
+            PolicyCount = policies.Count,
+            ResourceCount = resources.Count,
+            ExceptionCount = exceptions.Count,
+            Mode = request.Phase == EvaluationPhase.Background ? EvaluationMode.Background : EvaluationMode.Admission,
+        };
+        return (result, raw);
+    }
+
+    private static PolicyLoadResult LoadPolicies(IReadOnlyList<string> paths, string workingDirectory, List<ManifestException> errors, List<Diagnostic> diagnostics)
+    {
+        if (paths.Count == 0)
+        {
+            return PolicyLoadResult.Empty;
+        }
+        var found = ManifestDiscovery.Discover(paths, new DiscoveryOptions { WorkingDirectory = workingDirectory, ContinueOnError = true });
+        errors.AddRange(found.Errors);
+        var results = found.Documents.Select(d => PolicyLoader.LoadDocument(d.Root, d.File)).ToList();
+        var combined = PolicyLoadResult.Combine(results);
+        foreach (var d in combined.Diagnostics)
+        {
+            var level = d.Severity switch
+            {
+                DiagnosticSeverity.Error => DiagnosticLevel.Error,
+                DiagnosticSeverity.Warning => DiagnosticLevel.Warning,
+                _ => DiagnosticLevel.Notice,
+            };
+            diagnostics.Add(new Diagnostic(level, $"{d.Path}: {d.Message}", new ReportSpan(d.Span.File, d.Span.Line, d.Span.Column)));
+        }
+        return combined;
+    }
+
+    /// <summary>One engine result as a finding, with the manifest's and the chart template's spans.</summary>
+    public static Finding ToFinding(PolicyResult outcome, ManifestDocument doc, long order)
+    {
+        var policy = outcome.Policy;
+        var images = new List<ImageRef>();
+        foreach (var image in outcome.Images.Count > 0 ? outcome.Images : outcome.FailingImage is { } f ? [f] : [])
+        {
+            var raw = outcome.PinnedImages.FirstOrDefault(p => p.Value == image).Key ?? image;
+            var written = doc.Images.FirstOrDefault(i => i.Image == raw);
+            images.Add(new ImageRef(raw)
+            {
+                Span = written is null ? null : Span(written.Template?.Span ?? written.Span),
+                PinnedReference = outcome.PinnedImages.TryGetValue(raw, out var pinned) ? pinned : null,
+            });
+        }
+        if (outcome.FailingImage is { } failing)
+        {
+            // The failing image first, so annotations land on its line.
+            var index = images.FindIndex(i => i.Reference == failing || i.PinnedReference == failing);
+            if (index > 0)
+            {
+                var first = images[index];
+                images.RemoveAt(index);
+                images.Insert(0, first);
+            }
+        }
+        return new Finding
+        {
+            Policy = policy.Name,
+            Kind = policy.Kind == Model.PolicyKind.NamespacedImageValidatingPolicy ? PolicyKind.NamespacedImageValidatingPolicy : PolicyKind.ImageValidatingPolicy,
+            PolicyNamespace = policy.Namespace,
+            AutogenVariant = policy.AutogenKey,
+            PolicySpan = outcome.PolicyLocation is { } at ? new ReportSpan(at.File, at.Line, at.Column) : new ReportSpan(policy.Span.File, policy.Span.Line, policy.Span.Column),
+            PolicyDescription = policy.Metadata.Annotations.GetValueOrDefault("policies.kyverno.io/description"),
+            Category = policy.Metadata.Annotations.GetValueOrDefault("policies.kyverno.io/category"),
+            Severity = policy.Metadata.Annotations.GetValueOrDefault("policies.kyverno.io/severity"),
+            Rule = outcome.Rule,
+            ValidationIndex = outcome.ValidationIndex,
+            Resource = new ResourceRef(doc.ApiVersion, doc.Kind, doc.Namespace, doc.Name)
+            {
+                Span = Span(doc.Span),
+                TemplateSpan = doc.Helm?.Template?.Span is { } t ? Span(t) : null,
+            },
+            Images = images,
+            Result = outcome.Status switch
+            {
+                PolicyStatus.Pass => Outcome.Pass,
+                PolicyStatus.Fail => Outcome.Fail,
+                PolicyStatus.Skip => Outcome.Skip,
+                _ => Outcome.Error,
+            },
+            Scored = policy.Scored,
+            Message = outcome.Message,
+            AttestorReasons = [.. outcome.AttestorReasons.Select(r => new AttestorReason(r.Image, r.Attestor, r.Reason))],
+            Actions = [.. policy.Spec.ValidationActions.Select(a => a switch
+            {
+                Model.ValidationAction.Warn => ValidationAction.Warn,
+                Model.ValidationAction.Audit => ValidationAction.Audit,
+                _ => ValidationAction.Deny,
+            })],
+            Properties = outcome.AuditAnnotations,
+            Exceptions = outcome.Exceptions,
+            InputOrder = order,
+        };
+    }
+
+    private static ReportSpan Span(Manifests.SourceSpan s) => new(s.File, s.StartLine, s.StartColumn, s.EndLine, s.EndColumn);
+}
