@@ -12,6 +12,7 @@ public static class CommandRegistry
     [
         new ImagesCommand(),
         new ApplyCommand(),
+        new TestCommand(),
     ];
 
     /// <summary>The command named by the leading words of <paramref name="args"/> (longest match), and how many

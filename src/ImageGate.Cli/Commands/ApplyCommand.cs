@@ -55,7 +55,7 @@ public sealed class ApplyCommand : Command
         }
         using var registries = new RegistrySetup(args, context);
         var verifier = Verifiers.Create(registries);
-        var (result, _) = EvaluationRun.Execute(new EvaluationRequest
+        var result = EvaluationRun.Execute(new EvaluationRequest
         {
             Policies = args.Positionals,
             Resources = resources,
@@ -68,7 +68,7 @@ public sealed class ApplyCommand : Command
             Phase = args.Value("--mode") == "background" ? EvaluationPhase.Background : EvaluationPhase.Admission,
             Operation = args.Value("--operation"),
             ResolveDigests = !args.Has("--no-resolve-digests"),
-        }, verifier, context.WorkingDirectory);
+        }, verifier, context.WorkingDirectory).Result;
 
         var failOn = args.Value("--fail-on") switch { "warn" => FailOn.Warn, "never" => FailOn.Never, _ => FailOn.Deny };
         var options = new ReportOptions

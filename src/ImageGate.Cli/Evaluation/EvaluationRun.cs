@@ -51,13 +51,19 @@ public sealed record EvaluationRequest
     public bool ContinueOnError { get; init; }
 }
 
+/// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results.</summary>
+public sealed record EvaluationOutput(
+    RunResult Result,
+    IReadOnlyList<EngineResource> Resources,
+    IReadOnlyList<(EngineResource Resource, ManifestDocument Document, PolicyResult Outcome)> Outcomes);
+
 /// <summary>Loads policies, exceptions and resources, runs the engine and turns its results into
 /// findings: the pipeline shared by <c>apply</c>, <c>scan</c> and <c>test</c>.</summary>
 public static class EvaluationRun
 {
     /// <summary>Runs the request. Input problems become error diagnostics (exit code 2), each naming
     /// <c>file:line:column</c>; valid inputs are still evaluated.</summary>
-    public static (RunResult Result, IReadOnlyList<(EngineResource Resource, ManifestDocument Document, PolicyResult Outcome)> Raw) Execute(
+    public static EvaluationOutput Execute(
         EvaluationRequest request, IImageVerifier verifier, string workingDirectory, CancellationToken cancellationToken = default)
     {
         var diagnostics = new List<Diagnostic>();
@@ -84,7 +90,9 @@ public static class EvaluationRun
             ContinueOnError = true,
         });
         inputErrors.AddRange(found.Errors);
-        diagnostics.AddRange(found.Notices.Select(n => new Diagnostic(DiagnosticLevel.Notice, n)));
+        // Documents that are not Kubernetes objects are skipped by discovery; say so where the user looks.
+        diagnostics.AddRange(found.Notices.Select(n => new Diagnostic(
+            n.Contains("not a Kubernetes object", StringComparison.Ordinal) ? DiagnosticLevel.Warning : DiagnosticLevel.Notice, n)));
 
         var resources = new List<(EngineResource, ManifestDocument)>();
         foreach (var doc in found.Documents)
@@ -140,7 +148,7 @@ public static class EvaluationRun
             ExceptionCount = exceptions.Count,
             Mode = request.Phase == EvaluationPhase.Background ? EvaluationMode.Background : EvaluationMode.Admission,
         };
-        return (result, raw);
+        return new EvaluationOutput(result, [.. resources.Select(r => r.Item1)], raw);
     }
 
     private static PolicyLoadResult LoadPolicies(IReadOnlyList<string> paths, string workingDirectory, List<ManifestException> errors, List<Diagnostic> diagnostics)

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using ImageGate.TestSupport;
+
+namespace ImageGate.Cli.Tests;
+
+/// <summary><c>apply</c> and <c>test</c> end to end, in process, on files written by the tests and on the
+/// bundled Kyverno test suite.</summary>
+[TestClass]
+public sealed class EvaluationCommandsTests
+{
+    private static string Suite => RepoPaths.Combine("examples", "kyverno-test");
+
+    private static string NewFolder()
+    {
+        var dir = Path.Combine(RepoPaths.TestWork, "cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private const string Policy = """
+        apiVersion: policies.kyverno.io/v1
+        kind: ImageValidatingPolicy
+        metadata:
+          name: ghcr-only
+        spec:
+          matchConstraints:
+            resourceRules:
+            - apiGroups: [""]
+              apiVersions: [v1]
+              operations: [CREATE]
+              resources: [pods]
+          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
+          attestors: []
+          validations:
+          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
+            message: images must come from ghcr.io
+        """;
+
+    private const string Pods = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ok, namespace: a}
+        spec:
+          containers:
+          - name: c
+            image: ghcr.io/acme/app:1
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nope, namespace: a}
+        spec:
+          containers:
+          - name: c
+            image: docker.io/library/nginx:1.27
+        """;
+
+    [TestMethod]
+    public void BundledKyvernoSuitePasses()
+    {
+        var run = CliRunner.Run(["test", Suite]);
+        Assert.AreEqual(0, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stdout, "Test Summary: 4 tests passed and 0 tests failed");
+    }
+
+    [TestMethod]
+    public void MismatchFailsWithReasonAndWellFormedJUnit()
+    {
+        var dir = NewFolder();
+        foreach (var file in Directory.GetFiles(Path.Combine(Suite, "registry-allowlist")))
+        {
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        }
+        var test = Path.Combine(dir, "kyverno-test.yaml");
+        File.WriteAllText(test, File.ReadAllText(test).Replace("resources: [good]\n  result: pass", "resources: [good]\n  result: fail"));
+        var junit = Path.Combine(dir, "junit.xml");
+        var run = CliRunner.Run(["test", dir, "--junit", junit]);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stdout, "Want fail, got pass");
+        StringAssert.Contains(run.Stdout, "3 tests passed and 1 tests failed");
+        var xml = XDocument.Load(junit);
+        Assert.AreEqual(1, xml.Descendants("failure").Count());
+    }
+
+    [TestMethod]
+    public void ResultForUnmatchedResourceSaysThePolicyDoesNotApply()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy);
+        File.WriteAllText(Path.Combine(dir, "resources.yaml"), Pods + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: a}\n");
+        File.WriteAllText(Path.Combine(dir, "kyverno-test.yaml"), """
+            apiVersion: cli.kyverno.io/v1alpha1
+            kind: Test
+            metadata: {name: t}
+            policies: [policy.yaml]
+            resources: [resources.yaml]
+            results:
+            - policy: ghcr-only
+              kind: ConfigMap
+              resources: [cfg]
+              result: pass
+            """);
+        var run = CliRunner.Run(["test", dir, "--detailed-results"]);
+        Assert.AreEqual(1, run.ExitCode);
+        StringAssert.Contains(run.Stdout, "Not found");
+        StringAssert.Contains(run.Stdout, "does not apply");
+    }
+
+    [TestMethod]
+    public void ApplyDenyFailureExitsOneAndNamesPolicyImageAndLine()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy);
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), Pods);
+        var run = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml", "-o", "json"], dir);
+        Assert.AreEqual(1, run.ExitCode, run.Stderr);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.HasCount(2, results);
+        Assert.AreEqual("pass", results[0].GetProperty("result").GetString());
+        var fail = results[1];
+        Assert.AreEqual("fail", fail.GetProperty("result").GetString());
+        Assert.AreEqual("ghcr-only", fail.GetProperty("policy").GetString());
+        Assert.AreEqual("images must come from ghcr.io", fail.GetProperty("message").GetString());
+        Assert.IsTrue(fail.GetProperty("blocking").GetBoolean());
+        Assert.AreEqual("pods.yaml", fail.GetProperty("resource").GetProperty("file").GetString());
+        Assert.AreEqual(9, fail.GetProperty("resource").GetProperty("line").GetInt32());
+        Assert.AreEqual(1, json.RootElement.GetProperty("summary").GetProperty("fail").GetInt32());
+    }
+
+    [TestMethod]
+    public void WarnOnlyFailureDoesNotBlock()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy.Replace("  attestors: []", "  validationActions: [Warn]\n  attestors: []"));
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), Pods);
+        var run = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml"], dir);
+        Assert.AreEqual(0, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stdout, "fail: 1");
+        var strict = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml", "--fail-on", "warn"], dir);
+        Assert.AreEqual(1, strict.ExitCode);
+    }
+
+    [TestMethod]
+    public void PolicyThatDoesNotCompileIsAnErrorNamingTheColumn()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy.Replace("i.startsWith('ghcr.io/')", "i.startsWith('ghcr.io/') &&"));
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), Pods);
+        var run = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml", "-o", "json"], dir);
+        Assert.AreEqual(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var first = json.RootElement.GetProperty("results")[0];
+        Assert.AreEqual("error", first.GetProperty("result").GetString());
+        StringAssert.Contains(first.GetProperty("message").GetString(), "spec.validations[0].expression");
+        StringAssert.Matches(first.GetProperty("message").GetString()!, new System.Text.RegularExpressions.Regex(@"policy\.yaml:15:\d+"));
+    }
+
+    [TestMethod]
+    public void ResourceWithoutKindIsAnInputErrorWithItsLine()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy);
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), Pods + "\n---\nmetadata: {name: x}\nspec: {}\n");
+        var run = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml"], dir);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stderr, "pods.yaml:17");
+        StringAssert.Contains(run.Stderr, "not a Kubernetes object");
+        StringAssert.Contains(run.Stdout, "fail: 1");
+    }
+
+    [TestMethod]
+    public void InvalidPolicyExitsTwoWithFieldPath()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy.Replace("failurePolicy", "x").Replace("  attestors: []", "  attestors: []\n  failurePolicy: Sometimes"));
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), Pods);
+        var run = CliRunner.Run(["apply", "policy.yaml", "-r", "pods.yaml"], dir);
+        Assert.AreEqual(2, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stderr, "policy.yaml:14");
+        StringAssert.Contains(run.Stderr, "spec.failurePolicy");
+    }
+}
