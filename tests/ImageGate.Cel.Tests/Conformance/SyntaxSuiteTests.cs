@@ -122,6 +122,8 @@ public sealed class SyntaxSuiteTests
         Console.WriteLine(line);
         var unlisted = outcomes.Where(x => !x.Passed && !skips.ContainsKey(x.Key)).Select(x => $"{x.Key}: {x.Detail}").ToList();
         Assert.IsEmpty(unlisted, "unexpected results:\n" + string.Join("\n", unlisted));
-        Assert.IsGreaterThan(outcomes.Count * 3 / 4, passed, line);
+        var stale = outcomes.Where(x => x.Passed && skips.ContainsKey(x.Key)).Select(x => x.Key).ToList();
+        Assert.IsEmpty(stale, "listed as not applicable but passing now (remove from skipped-syntax.txt):\n" + string.Join("\n", stale));
+        Assert.IsGreaterThan(50, passed, line);
     }
 }
