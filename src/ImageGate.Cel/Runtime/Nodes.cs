@@ -80,6 +80,8 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
 
     internal object Select(object o)
     {
+        if (o is Dictionary<string, object?> hd)
+            return hd.TryGetValue(field, out var hv) ? Values.Adapt(hv) : new CelError($"no such key: {field}") { ExprId = Id };
         if (o is CelError) return o;
         if (o is CelOptional opt)
         {
@@ -98,6 +100,7 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
 
     private object Has(object o)
     {
+        if (o is Dictionary<string, object?> hd) return Values.Bool(hd.ContainsKey(field));
         if (o is CelError) return o;
         if (o is CelOptional opt) return opt.HasValue ? Has(opt.Value!) : Values.False;
         if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
