@@ -111,6 +111,17 @@ public sealed class KubeUrl
     /// <summary>Whether <paramref name="text"/> passes Go's url.ParseRequestURI (CEL <c>isURL</c>).</summary>
     public static bool IsValid(string text) => TryParse(text, out _);
 
+    /// <summary>Go's url.ParseRequestURI error text for <paramref name="text"/> (e.g. parse "x": invalid URI for request), or null when it parses.</summary>
+    internal static string? RequestUriError(string text)
+    {
+        string bytes = ToBytes(text);
+        if (bytes.Length > MaxLength)
+        {
+            return $"parse \"{text}\": URL of {bytes.Length} bytes exceeds the limit of {MaxLength}";
+        }
+        return ParseGo(bytes, viaRequest: true, out string? error) is null ? $"parse \"{text}\": {error}" : null;
+    }
+
     /// <summary>The URL text as given.</summary>
     public override string ToString() => _text;
 
