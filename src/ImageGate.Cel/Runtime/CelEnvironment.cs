@@ -146,6 +146,19 @@ public sealed class CelEnvironment
         yield return name;
     }
 
+    /// <summary>
+    /// Compiles and requires the checked output type to be exactly one of the allowed types (policies need <c>bool</c>
+    /// for conditions and <c>string</c> for messages; <c>dyn</c> is rejected unless allowed).
+    /// </summary>
+    public CelCompileResult Compile(string expression, params CelType[] allowedOutputTypes)
+    {
+        var r = Compile(expression);
+        if (!r.Success || allowedOutputTypes.Length == 0 || !Options.TypeCheck) return r;
+        if (allowedOutputTypes.Any(t => t.Equals(r.OutputType))) return r;
+        var expected = string.Join(" or ", allowedOutputTypes.Select(t => $"'{t}'"));
+        return r with { Program = null, Issues = [CelIssue.At(expression, 0, $"output is expected to be of type {expected} but found '{r.OutputType}'")] };
+    }
+
     /// <summary>Parses, checks and plans an expression.</summary>
     public CelCompileResult Compile(string expression)
     {

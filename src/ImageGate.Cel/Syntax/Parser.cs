@@ -500,6 +500,11 @@ public sealed class Parser
         {
             case "all" or "exists" or "exists_one" or "existsOne" or "map" or "filter" or "transformList" or "transformMap" or "transformMapEntry":
                 return ExpandComprehension(offset, target, fn, args);
+            case "sortBy" when args.Length == 2:
+            {
+                var keys = ExpandComprehension(offset, target, "map", args)!;
+                return new CallExpr { Id = NewId(), Offset = offset, Target = target, Function = "@sortByAssociatedKeys", Args = [keys] };
+            }
             case "optMap" or "optFlatMap" when args.Length == 2:
             {
                 var v = SimpleName(args[0]) ?? throw new SyntaxError(args[0].Offset, $"{fn}() variable name must be a simple identifier");

@@ -124,8 +124,13 @@ public static class Values
         ValueKind.Type => CelType.TypeType,
         ValueKind.Optional => CelType.OptionalType,
         ValueKind.Error => CelType.Error,
-        _ => v is ICelObject o ? o.CelType : CelType.Opaque(v.GetType().Name),
+        _ => v is ICelObject o ? o.CelType : HostTypes.TryGetValue(v.GetType(), out var ht) ? ht : CelType.Opaque(v.GetType().Name),
     };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, CelType> HostTypes = new();
+
+    /// <summary>Maps a CLR type to the CEL (opaque) type its instances have, for hosts that pass objects not implementing ICelObject.</summary>
+    public static void RegisterHostType(Type clrType, CelType celType) => HostTypes[clrType] = celType;
 
     /// <summary>Type name for error messages.</summary>
     public static string TypeName(object? v) => v is null ? "null" : TypeOf(v).Name;
