@@ -142,3 +142,24 @@ public sealed class HostApiTests
         Assert.AreEqual(0, failures);
     }
 }
+
+[TestClass]
+public sealed class ErrorLocationTests
+{
+    [TestMethod]
+    public void RuntimeErrorsPointAtTheFailingSubexpression()
+    {
+        var env = new CelEnvironment().DeclareVariable("o", CelType.Dyn);
+        var program = env.Compile("o.a == 1 &&\n  o.b / o.c > 2").Program!;
+        var v = program.Evaluate(new Dictionary<string, object?> { ["o"] = new Dictionary<string, object?> { ["a"] = 1L, ["b"] = 4L, ["c"] = 0L } });
+        var error = (CelError)v;
+        var issue = program.Locate(error);
+        Assert.IsNotNull(issue);
+        Assert.AreEqual("division by zero", issue.Message);
+        Assert.AreEqual(2, issue.Line);
+        Assert.AreEqual(7, issue.Column);
+        var missing = (CelError)program.Evaluate(new Dictionary<string, object?> { ["o"] = new Dictionary<string, object?>() });
+        Assert.AreEqual("no such key: a", missing.Message);
+        Assert.AreEqual(1, program.Locate(missing)!.Line);
+    }
+}
