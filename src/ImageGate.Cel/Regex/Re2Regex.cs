@@ -266,14 +266,12 @@ public sealed class Re2Regex
             }
             else
             {
+                // Several groups may share a name: the leftmost one that took part wins, as in Go.
                 for (int g = 1; g < _groupNames.Count; g++)
                 {
-                    if (_groupNames[g] == name)
+                    if (_groupNames[g] == name && m.Groups[g].Success)
                     {
-                        if (m.Groups[g].Success)
-                        {
-                            sb.Append(m.Groups[g].Value);
-                        }
+                        sb.Append(m.Groups[g].Value);
                         break;
                     }
                 }
