@@ -43,6 +43,9 @@ internal sealed class MappingReader
 
     public string ChildPath(string key) => FieldPath.Child(Path, key);
 
+    /// <summary>The span of a written key, or of the mapping when the key is absent.</summary>
+    public SourceSpan KeySpan(string key) => entries.TryGetValue(key, out var e) ? Context.SpanOf(e.Key) : Span;
+
     /// <summary>True when the key is written with a non-null value.</summary>
     public bool Has(string key) => entries.TryGetValue(key, out var e) && !YamlScalars.IsNull(e.Value);
 

@@ -261,7 +261,8 @@ internal static class SpecReader
         var seedEra = spec.Has("imageRules");
         if (seedEra && spec.Context.SeedEraAllowed && spec.Has("matchImageReferences"))
         {
-            spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath("imageRules"), spec.Span,
+            spec.Ignore("matchImageReferences");
+            spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath("imageRules"), spec.KeySpan("imageRules"),
                 "set either imageRules (seed-era spelling) or matchImageReferences, not both");
         }
         var items = seedEra
@@ -596,7 +597,7 @@ internal static class SpecReader
         {
             if (spec.Context.SeedEraAllowed && spec.Has(flag) && spec.Has("validationConfigurations"))
             {
-                spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath(flag), spec.Span,
+                spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath(flag), spec.KeySpan(flag),
                     $"set {flag} either at spec level (seed-era spelling) or under validationConfigurations, not both");
             }
             if (spec.TakeSeedEra(flag, $"validationConfigurations.{flag}") is { } node)
@@ -618,7 +619,8 @@ internal static class SpecReader
         var ctx = spec.Context;
         if (ctx.SeedEraAllowed && spec.Has("generation") && spec.Has("autogen"))
         {
-            ctx.Error(DiagnosticCodes.OneOf, spec.ChildPath("generation"), spec.Span,
+            spec.Ignore("autogen");
+            ctx.Error(DiagnosticCodes.OneOf, spec.ChildPath("generation"), spec.KeySpan("generation"),
                 "set either generation (seed-era spelling) or autogen, not both");
         }
         var seedEra = spec.Has("generation");
