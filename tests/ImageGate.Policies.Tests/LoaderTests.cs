@@ -120,6 +120,42 @@ public sealed class LoaderTests
     }
 
     [TestMethod]
+    public void ClassicBillionLaughsIsRefusedBeforeExpansion()
+    {
+        var bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i < 10; i++)
+        {
+            bomb.Append($"  a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var error = TestYaml.SingleError(bomb.ToString());
+        watch.Stop();
+
+        Assert.AreEqual(DiagnosticCodes.Limit, error.Code);
+        StringAssert.Contains(error.Message, "alias");
+        Assert.IsLessThan(5000, watch.ElapsedMilliseconds);
+    }
+
+    [TestMethod]
+    public void PreParsedAliasBombStopsAtTheNodeBudget()
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(TestYaml.PodPolicy("""
+            attestors:
+            - &a {name: a, cosign: {keyless: {identities: [{issuer: i, subject: s}]}}}
+            - [ANCHORS]
+            """).Replace("- [ANCHORS]", "- " + string.Join("\n  - ", Enumerable.Repeat("*a", 2_000)))));
+
+        var result = PolicyLoader.LoadDocuments(stream.Documents.Select(d => d.RootNode), "nodes.yaml",
+            new PolicyLoaderOptions { MaxNodesPerDocument = 5_000 });
+
+        Assert.IsTrue(result.Errors.Any(e => e.Code == DiagnosticCodes.Limit && e.Message.Contains("alias", StringComparison.Ordinal)),
+            string.Join("\n", result.Errors.Take(3)));
+        Assert.IsEmpty(result.Policies);
+    }
+
+    [TestMethod]
     public void DiagnosticsPerDocumentAreCapped()
     {
         var text = TestYaml.PodPolicy("attestors: [" + string.Join(", ", Enumerable.Repeat("1", 5000)) + "]");
