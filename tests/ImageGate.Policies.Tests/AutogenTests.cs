@@ -280,9 +280,12 @@ public sealed class AutogenTests
               - {name: ivpol-autogen-sample, kind: ImageValidatingPolicy}
             """);
         var exception = result.Exceptions.Single();
-        foreach (var variant in PolicyAutogen.WithVariants(result.Policies.Single()))
+        var all = PolicyAutogen.WithVariants(result.Policies.Single());
+        Assert.HasCount(3, all);
+        foreach (var variant in all)
         {
             Assert.IsTrue(exception.AppliesTo(variant), variant.AutogenKey ?? "parent");
+            Assert.AreSame(exception, result.ExceptionsFor(variant).Single());
         }
     }
 
