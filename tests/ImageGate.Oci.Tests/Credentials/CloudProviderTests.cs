@@ -293,4 +293,36 @@ public sealed class CloudProviderTests
         var e = await Assert.ThrowsExactlyAsync<CredentialProviderException>(async () => await denied.GetAsync("gcr.io", "proj/app", default));
         StringAssert.Contains(e.Message, "service account impersonation of other@proj.iam.gserviceaccount.com failed: HTTP 404");
     }
+
+    [TestMethod]
+    public async Task GoogleExternalAccountFileAsWrittenByTheAuthAction()
+    {
+        var file = Path.Combine(ImageGate.TestSupport.RepoPaths.TestWork, "gha-creds-" + Guid.NewGuid().ToString("N")[..16] + ".json");
+        File.WriteAllText(file, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["type"] = "external_account",
+            ["audience"] = "//iam.googleapis.com/" + Wip,
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["token_url"] = new Uri(stub.BaseUri, "/google-sts/v1/token").ToString(),
+            ["service_account_impersonation_url"] = new Uri(stub.BaseUri, "/google-iam/v1/projects/-/serviceAccounts/reader@proj.iam.gserviceaccount.com:generateAccessToken").ToString(),
+            ["credential_source"] = new Dictionary<string, object>
+            {
+                ["url"] = new Uri(stub.BaseUri, "/_apis/oidc?api-version=2.0&audience=" + Uri.EscapeDataString("https://iam.googleapis.com/" + Wip)).ToString(),
+                ["headers"] = new Dictionary<string, string> { ["Authorization"] = "Bearer " + RequestToken },
+                ["format"] = new Dictionary<string, string> { ["type"] = "json", ["subject_token_field_name"] = "value" },
+            },
+        }));
+        var settings = new CredentialSettings
+        {
+            Providers = ["google"],
+            Environment = n => n == "GOOGLE_APPLICATION_CREDENTIALS" ? file : null,
+        }.WithEnvironmentDefaults(http);
+        Assert.AreEqual("reader@proj.iam.gserviceaccount.com", settings.Google!.ServiceAccount);
+        var chain = CredentialProviders.Build(settings, http);
+        Assert.AreEqual("ya29.impersonated-SECRET", (await chain.GetAsync("us-docker.pkg.dev", "p/r/i", default))!.Password);
+
+        File.WriteAllText(file, "{\"type\":\"service_account\"}");
+        var e = Assert.ThrowsExactly<CredentialProviderException>(() => GoogleExternalAccount.Load(file, http));
+        StringAssert.Contains(e.Message, "type is not external_account");
+    }
 }
