@@ -105,8 +105,8 @@ public sealed class ProductionBundleTests
     [DataRow("set", "signed entry timestamp does not verify")]
     [DataRow("proof", "inclusion proof does not match the root hash")]
     [DataRow("checkpoint", "checkpoint signature does not verify")]
-    [DataRow("payload", "transparency log entry does not match the signature: different payload hash")]
-    [DataRow("signature", "transparency log entry does not match the signature: different DSSE signature")]
+    [DataRow("payload", "DSSE envelope signature mismatch")]
+    [DataRow("signature", "DSSE envelope signature mismatch")]
     [DataRow("certificate", "malformed")]
     [DataRow("sct", "embedded SCT verification failed")]
     public void TamperedPartsAreRejected(string part, string reason)

@@ -38,9 +38,11 @@ internal static class SignedEntityVerifier
         var trust = policy.EffectiveTrust;
         var times = new List<DateTimeOffset>();
 
+        // Log inclusion first (it yields the observed times); whether each entry describes this very signature is
+        // checked after the certificate and signature, so that those failures carry their own reasons.
         if (!policy.IgnoreTlog)
         {
-            times.AddRange(VerifyTlog(entity, policy, trust));
+            times.AddRange(VerifyTlog(entity, trust));
         }
         times.AddRange(VerifyTimestamps(entity, policy, trust));
         if (times.Count == 0)
@@ -77,6 +79,13 @@ internal static class SignedEntityVerifier
         else
         {
             VerifyMessage(entity, key, hash, allowPss, artifactDigest);
+        }
+        if (!policy.IgnoreTlog)
+        {
+            foreach (var entry in entity.TlogEntries)
+            {
+                TlogBodyCheck.Verify(entry, entity, policy);
+            }
         }
         return new SignatureVerificationResult(true, null)
         {
@@ -169,7 +178,7 @@ internal static class SignedEntityVerifier
         return VerificationKey.FromCertificate(leaf);
     }
 
-    private static List<DateTimeOffset> VerifyTlog(SignedEntity entity, VerificationPolicy policy, TrustedMaterial trust)
+    private static List<DateTimeOffset> VerifyTlog(SignedEntity entity, TrustedMaterial trust)
     {
         if (entity.TlogEntries.Count == 0)
         {
@@ -189,7 +198,6 @@ internal static class SignedEntityVerifier
             {
                 throw Fail.With("duplicate transparency log entry");
             }
-            TlogBodyCheck.Verify(entry, entity, policy);
             if (entry.SignedEntryTimestamp is null && entry.Proof is null)
             {
                 throw Fail.With("transparency log entry has neither an inclusion promise nor an inclusion proof");

@@ -65,7 +65,8 @@ internal static class TlogBodyCheck
         {
             throw Mismatch("the entry's hash algorithm is not sha256");
         }
-        var digest = entity.MessageBytes is { } m ? SHA256.HashData(m) : entity.MessageDigest;
+        // The entry must describe this signature's digest (the bundle's claim, or the signed payload itself).
+        var digest = entity.MessageDigest ?? (entity.MessageBytes is { } m ? SHA256.HashData(m) : null);
         if (digest is null || !string.Equals(hash?.Str("value"), Codec.Hex(digest), StringComparison.OrdinalIgnoreCase))
         {
             throw Mismatch("different artifact digest");
