@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ImageGate.Sigstore.Bundles;
 using ImageGate.Sigstore.Certificates;
@@ -47,6 +48,13 @@ public sealed class FixtureMatrixTests
         ["neg-key-wrong-key"] = "signature mismatch: the ECDSA P-384 signature does not verify",
         ["neg-key-other-digest"] = "invalid or missing digest in claim",
         ["neg-key-tampered-payload"] = "signature mismatch: the ECDSA P-256 signature does not verify",
+        ["legacy-keyless-sig"] = null,
+        ["neg-legacy-keyless-wrong-subject"] = "certificate identity mismatch: subject \"https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main\" does not match \"https://github.com/evil/app\"",
+        ["neg-legacy-keyless-other-digest"] = "invalid or missing digest in claim: signed digest",
+        ["legacy-key-tlog-sig"] = null,
+        ["neg-legacy-key-tlog-required"] = "cosign signature layer has no transparency log entry, and the transparency log is required",
+        ["legacy-cert-attestor"] = null,
+        ["neg-legacy-cert-attestor-other-cert"] = "signature mismatch: the ECDSA P-256 signature does not verify",
     };
 
     public static IEnumerable<object[]> Cases => Expected.Keys.Select(k => new object[] { k });
@@ -87,12 +95,21 @@ public sealed class FixtureMatrixTests
             Identities = Str("identity") is { } id ? [new CertificateIdentity(id, Str("issuer"))] : [],
             Trust = Str("trustedRoot") is { } root ? TrustedMaterial.FromRoot(TrustedRoot.Load(fx.Path(root))) : null,
             IgnoreTlog = p.TryGetProperty("ignoreTlog", out var ignore) && ignore.GetBoolean(),
+            Certificate = Str("certificate") is { } cert ? X509CertificateLoader.LoadCertificateFromFile(fx.Path(cert)) : null,
+            CertificateChain = Str("certChain") is { } chain ? [X509CertificateLoader.LoadCertificateFromFile(fx.Path(chain))] : [],
         };
         policy = adjust?.Invoke(policy) ?? policy;
         if (c.GetProperty("kind").GetString() == "simple-signing")
         {
             var layer = new CosignLayer(SimpleSigningPayload.MediaType, File.ReadAllBytes(fx.Path(c.GetProperty("payload").GetString()!)),
                 new Dictionary<string, string> { [CosignLayer.SignatureAnnotation] = c.GetProperty("signature").GetString()! });
+            return CosignLayerVerifier.Verify(layer, Str("digest")!, policy);
+        }
+        if (c.GetProperty("kind").GetString() == "cosign-layer")
+        {
+            var l = c.GetProperty("layer");
+            var annotations = l.GetProperty("annotations").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!);
+            var layer = new CosignLayer(l.GetProperty("mediaType").GetString()!, File.ReadAllBytes(fx.Path(l.GetProperty("payload").GetString()!)), annotations);
             return CosignLayerVerifier.Verify(layer, Str("digest")!, policy);
         }
         var artifact = Str("artifact") is { } file ? BundleArtifact.FromBytes(File.ReadAllBytes(fx.Path(file))) : BundleArtifact.FromDigest(Str("digest")!);
