@@ -20,6 +20,23 @@ public sealed record BundleArtifact
     /// <summary>An artifact given by its bytes.</summary>
     public static BundleArtifact FromBytes(byte[] bytes) => new(bytes, "sha256:" + Codec.Hex(SHA256.HashData(bytes)));
 
+    /// <summary>The sigstore-conformance artifact argument: a "sha256:hex" digest, or else the path of a file to read.</summary>
+    public static BundleArtifact FromPathOrDigest(string pathOrDigest)
+    {
+        if (pathOrDigest.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            return FromDigest(pathOrDigest);
+        }
+        try
+        {
+            return FromBytes(File.ReadAllBytes(pathOrDigest));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SigstoreConfigurationException($"{pathOrDigest}: cannot read artifact: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>An artifact given by a "sha256:hex" digest (for example an image manifest digest).</summary>
     public static BundleArtifact FromDigest(string digest)
     {

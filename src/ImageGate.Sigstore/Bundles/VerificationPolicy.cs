@@ -47,6 +47,36 @@ public sealed record VerificationPolicy
     /// <summary>The current time, used only when no verified timestamp exists (tests may fix it).</summary>
     public DateTimeOffset? Now { get; init; }
 
+    /// <summary>The policy of the sigstore-conformance <c>verify-bundle</c> command: a certificate identity and OIDC issuer
+    /// (exact), or a PEM public key; the given trusted root, else the embedded public-good root.</summary>
+    public static VerificationPolicy ForBundle(string? certificateIdentity, string? certificateOidcIssuer, string? keyPem, TrustedRoot? trustedRoot)
+    {
+        if (keyPem is null && (string.IsNullOrEmpty(certificateIdentity) || string.IsNullOrEmpty(certificateOidcIssuer)))
+        {
+            throw new SigstoreConfigurationException("verify-bundle needs --key, or both --certificate-identity and --certificate-oidc-issuer");
+        }
+        VerificationKey? key = null;
+        if (keyPem is not null)
+        {
+            try
+            {
+                key = VerificationKey.FromPem(keyPem);
+            }
+            catch (SigstoreVerificationException ex)
+            {
+                throw new SigstoreConfigurationException("--key: " + ex.Message, ex);
+            }
+        }
+        return new VerificationPolicy
+        {
+            Key = key,
+            // A bundle's key may be RSA-PSS (its trusted-root key details say so); only the Kyverno key attestor forbids it.
+            AllowRsaPss = true,
+            Identities = key is null ? [new CertificateIdentity(certificateIdentity, certificateOidcIssuer)] : [],
+            Trust = TrustedMaterial.FromRoot(trustedRoot ?? TrustedRoot.PublicGood),
+        };
+    }
+
     internal TrustedMaterial EffectiveTrust => Trust ?? TrustedMaterial.FromRoot(TrustedRoot.PublicGood);
 }
 
