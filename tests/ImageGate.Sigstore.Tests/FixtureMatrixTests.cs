@@ -54,6 +54,10 @@ public sealed class FixtureMatrixTests
         ["legacy-key-tlog-sig"] = null,
         ["neg-legacy-key-tlog-required"] = "cosign signature layer has no transparency log entry, and the transparency log is required",
         ["legacy-cert-attestor"] = null,
+        ["legacy-key-att"] = null,
+        ["neg-legacy-key-att-predicate"] = "predicate type mismatch: required predicate type https://slsa.dev/provenance/v1 not found, found [https://cyclonedx.org/bom]",
+        ["neg-legacy-key-att-other-digest"] = "no matching subject digest found",
+        ["neg-legacy-key-att-wrong-key"] = "DSSE envelope signature mismatch",
         ["neg-legacy-cert-attestor-other-cert"] = "signature mismatch: the ECDSA P-256 signature does not verify",
     };
 
@@ -110,11 +114,15 @@ public sealed class FixtureMatrixTests
             var l = c.GetProperty("layer");
             var annotations = l.GetProperty("annotations").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!);
             var layer = new CosignLayer(l.GetProperty("mediaType").GetString()!, File.ReadAllBytes(fx.Path(l.GetProperty("payload").GetString()!)), annotations);
-            return CosignLayerVerifier.Verify(layer, Str("digest")!, policy);
+            return WithPredicate(CosignLayerVerifier.Verify(layer, Str("digest")!, policy), Str("predicateType"));
         }
         var artifact = Str("artifact") is { } file ? BundleArtifact.FromBytes(File.ReadAllBytes(fx.Path(file))) : BundleArtifact.FromDigest(Str("digest")!);
-        var result = BundleVerifier.Verify(File.ReadAllBytes(fx.Path(c.GetProperty("bundle").GetString()!)), artifact, policy);
-        if (result.Verified && Str("predicateType") is { } predicateType)
+        return WithPredicate(BundleVerifier.Verify(File.ReadAllBytes(fx.Path(c.GetProperty("bundle").GetString()!)), artifact, policy), Str("predicateType"));
+    }
+
+    private static SignatureVerificationResult WithPredicate(SignatureVerificationResult result, string? predicateType)
+    {
+        if (result.Verified && predicateType is not null)
         {
             var match = PredicateTypes.Match(result.Statement!, predicateType);
             if (!match.Verified)
