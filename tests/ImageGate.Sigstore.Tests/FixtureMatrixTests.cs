@@ -55,6 +55,8 @@ public sealed class FixtureMatrixTests
         ["neg-legacy-key-tlog-required"] = "cosign signature layer has no transparency log entry, and the transparency log is required",
         ["legacy-cert-attestor"] = null,
         ["legacy-key-att"] = null,
+        ["legacy-keyless-att"] = null,
+        ["neg-legacy-keyless-att-forged-set"] = "transparency log verification failed: signed entry timestamp does not verify",
         ["neg-legacy-key-att-predicate"] = "predicate type mismatch: required predicate type https://slsa.dev/provenance/v1 not found, found [https://cyclonedx.org/bom]",
         ["neg-legacy-key-att-other-digest"] = "no matching subject digest found",
         ["neg-legacy-key-att-wrong-key"] = "DSSE envelope signature mismatch",

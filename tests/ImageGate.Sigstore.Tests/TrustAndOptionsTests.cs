@@ -134,6 +134,27 @@ public sealed class TrustAndOptionsTests
     }
 
     [TestMethod]
+    public void LegacyKeylessAttestationTimestampCoversTheEnvelope()
+    {
+        var c = Fx.Case("legacy-keyless-att");
+        var l = c.GetProperty("layer");
+        var annotations = l.GetProperty("annotations").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!);
+        var layer = new CosignLayer(CosignLayer.DsseMediaType, File.ReadAllBytes(Fx.Path(l.GetProperty("payload").GetString()!)), annotations);
+        var policy = Keyless(TrustedMaterial.FromRoot(Root())) with { RequireTimestamp = true };
+        var result = CosignLayerVerifier.Verify(layer, Fx.ImageDigest, policy);
+        Assert.IsTrue(result.Verified, result.FailureReason);
+        Assert.AreEqual(2, result.ObservedTimes.Count, "integrated time and TSA time");
+        Assert.AreEqual(PredicateTypes.Normalize("custom"), result.Statement!.PredicateType);
+        Assert.AreEqual(InTotoStatement.V01, result.Statement.Type);
+
+        // Without the log the TSA time alone proves the signing time; without both, the short-lived certificate has expired.
+        Assert.IsTrue(CosignLayerVerifier.Verify(layer, Fx.ImageDigest, policy with { IgnoreTlog = true }).Verified);
+        var noTime = CosignLayerVerifier.Verify(layer, Fx.ImageDigest, policy with { IgnoreTlog = true, RequireTimestamp = false, Now = DateTimeOffset.UtcNow.AddHours(1) });
+        Assert.IsFalse(noTime.Verified);
+        StringAssert.Contains(noTime.FailureReason, "expected a signed timestamp to verify an expired certificate");
+    }
+
+    [TestMethod]
     public void ConformancePolicyVerifiesFileArtifactAndDigest()
     {
         var root = Root();

@@ -45,12 +45,23 @@ internal static class SignedEntityVerifier
             times.AddRange(VerifyTlog(entity, trust));
         }
         times.AddRange(VerifyTimestamps(entity, policy, trust));
-        if (times.Count == 0)
+        var noObservedTime = times.Count == 0;
+        if (noObservedTime)
         {
             times.Add(policy.Now ?? DateTimeOffset.UtcNow);
         }
 
-        using var ownedKey = policy.Key is null ? KeyFromMaterial(entity, policy, trust, times, out _) : null;
+        VerificationKey? ownedKey;
+        try
+        {
+            ownedKey = policy.Key is null ? KeyFromMaterial(entity, policy, trust, times) : null;
+        }
+        catch (SigstoreVerificationException ex) when (noObservedTime && ex.Message.Contains("expired", StringComparison.Ordinal))
+        {
+            // cosign's wording: with no verified time the certificate is checked now, and Fulcio certificates live minutes.
+            throw Fail.With("expected a signed timestamp to verify an expired certificate: " + ex.Message);
+        }
+        using var disposeKey = ownedKey;
         var key = policy.Key ?? ownedKey!;
         FulcioIdentity? identity = policy.Key is null && policy.Certificate is null && entity.Certificate is not null
             ? FulcioIdentity.FromCertificate(entity.Certificate)
@@ -145,11 +156,10 @@ internal static class SignedEntityVerifier
     }
 
     /// <summary>Resolves the verification key from a certificate attestor or the signature's own certificate (keyless).</summary>
-    private static VerificationKey KeyFromMaterial(SignedEntity entity, VerificationPolicy policy, TrustedMaterial trust, List<DateTimeOffset> times, out X509Certificate2 leaf)
+    private static VerificationKey KeyFromMaterial(SignedEntity entity, VerificationPolicy policy, TrustedMaterial trust, List<DateTimeOffset> times)
     {
         if (policy.Certificate is { } attestorCert)
         {
-            leaf = attestorCert;
             if (policy.CertificateChain.Count > 0)
             {
                 var ca = new CertificateAuthority("certificate.certChain", policy.CertificateChain.Take(policy.CertificateChain.Count - 1).ToList(), [policy.CertificateChain[^1]], ValidityWindow.Always);
@@ -161,7 +171,7 @@ internal static class SignedEntityVerifier
             }
             return VerificationKey.FromCertificate(attestorCert);
         }
-        leaf = entity.Certificate ?? throw Fail.With($"{entity.What} has no certificate, and no key is configured");
+        var leaf = entity.Certificate ?? throw Fail.With($"{entity.What} has no certificate, and no key is configured");
         foreach (var t in times)
         {
             var chain = ChainVerifier.Verify(leaf, trust.CertificateAuthorities, t, ChainVerifier.CodeSigningEku, "signing certificate");
