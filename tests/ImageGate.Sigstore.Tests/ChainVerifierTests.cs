@@ -42,6 +42,21 @@ public sealed class ChainVerifierTests
     }
 
     [TestMethod]
+    public void IntermediateCarriedBySignatureFillsThePathButIsNotAnAnchor()
+    {
+        var root = Make("root", null, true, null, 3650);
+        var intermediate = Make("intermediate", root, true, ChainVerifier.CodeSigningEku);
+        var leaf = Make("leaf", intermediate, false, ChainVerifier.CodeSigningEku, 1);
+        var at = Start.AddHours(1);
+        Assert.ThrowsExactly<SigstoreVerificationException>(() => ChainVerifier.Verify(leaf.Cert, [Authority(root.Cert)], at, ChainVerifier.CodeSigningEku, "leaf"));
+        Assert.HasCount(3, ChainVerifier.Verify(leaf.Cert, [Authority(root.Cert)], at, ChainVerifier.CodeSigningEku, "leaf", [intermediate.Cert]));
+        // An untrusted self-signed certificate offered by the signature never becomes a root.
+        var other = Make("other", null, true, null, 3650);
+        var otherLeaf = Make("leaf2", other, false, ChainVerifier.CodeSigningEku, 1);
+        Assert.ThrowsExactly<SigstoreVerificationException>(() => ChainVerifier.Verify(otherLeaf.Cert, [Authority(root.Cert)], at, ChainVerifier.CodeSigningEku, "leaf", [other.Cert]));
+    }
+
+    [TestMethod]
     public void ExpiredLeafMissingEkuWrongUsageAndNonCaIssuerFail()
     {
         var root = Make("root", null, true, null, 3650);

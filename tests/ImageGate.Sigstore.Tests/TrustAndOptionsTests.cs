@@ -172,6 +172,16 @@ public sealed class TrustAndOptionsTests
     }
 
     [TestMethod]
+    public void ImageBundlesMustBeDsseAndAtLeastV03()
+    {
+        var policy = Keyless(TrustedMaterial.FromRoot(Root()));
+        Assert.IsTrue(BundleVerifier.VerifyImageBundle(Bundle("keyless-dsse-sign"), Fx.ImageDigest, policy).Verified);
+        StringAssert.Contains(BundleVerifier.VerifyImageBundle(Bundle("keyless-message"), Fx.ImageDigest, policy).FailureReason, "bundle does not contain a DSSE envelope");
+        StringAssert.Contains(BundleVerifier.VerifyImageBundle(Bundle("keyless-message-v02"), Fx.ImageDigest, policy).FailureReason, "image bundles must be v0.3 or later, found v0.2");
+        StringAssert.Contains(BundleVerifier.VerifyImageBundle(Bundle("neg-dsse-subject"), Fx.ImageDigest, policy).FailureReason, "no matching subject digest found");
+    }
+
+    [TestMethod]
     public void TrustedRootErrorsNameTheirSource()
     {
         var path = Path.Combine(RepoPaths.TestWork, "broken_trusted_root.json");

@@ -67,6 +67,30 @@ public static class BundleVerifier
         return Verify(bundle, artifact, policy);
     }
 
+    /// <summary>Verifies a bundle attached to an image as cosign v3 reads it: bundle v0.3 or later with DSSE content whose
+    /// statement names the image digest ("sha256:hex").</summary>
+    public static SignatureVerificationResult VerifyImageBundle(ReadOnlyMemory<byte> bundleJson, string imageDigest, VerificationPolicy policy)
+    {
+        SigstoreBundle bundle;
+        try
+        {
+            bundle = SigstoreBundle.Parse(bundleJson);
+        }
+        catch (SigstoreVerificationException ex)
+        {
+            return new SignatureVerificationResult(false, ex.Message);
+        }
+        if (bundle.Version < new Version(0, 3))
+        {
+            return new SignatureVerificationResult(false, $"image bundles must be v0.3 or later, found v{bundle.Version}");
+        }
+        if (bundle.Envelope is null)
+        {
+            return new SignatureVerificationResult(false, "bundle does not contain a DSSE envelope");
+        }
+        return Verify(bundle, BundleArtifact.FromDigest(imageDigest), policy);
+    }
+
     /// <summary>Verifies an already parsed bundle.</summary>
     public static SignatureVerificationResult Verify(SigstoreBundle bundle, BundleArtifact artifact, VerificationPolicy policy)
     {

@@ -174,7 +174,7 @@ internal static class SignedEntityVerifier
         var leaf = entity.Certificate ?? throw Fail.With($"{entity.What} has no certificate, and no key is configured");
         foreach (var t in times)
         {
-            var chain = ChainVerifier.Verify(leaf, trust.CertificateAuthorities, t, ChainVerifier.CodeSigningEku, "signing certificate");
+            var chain = ChainVerifier.Verify(leaf, trust.CertificateAuthorities, t, ChainVerifier.CodeSigningEku, "signing certificate", entity.Chain);
             if (!policy.IgnoreSct && t == times[0])
             {
                 SctVerifier.VerifyOrThrow(leaf, chain.Count > 1 ? chain[1] : chain[0], trust.CtLogs);

@@ -20,8 +20,10 @@ public static class ChainVerifier
     private const int MaxDepth = 8;
 
     /// <summary>Verifies <paramref name="leaf"/> chains to one of <paramref name="authorities"/> whose validity window holds
-    /// <paramref name="at"/>; returns the path, leaf first and root last. Throws a verification failure otherwise.</summary>
-    public static IReadOnlyList<X509Certificate2> Verify(X509Certificate2 leaf, IReadOnlyList<CertificateAuthority> authorities, DateTimeOffset at, string eku, string what)
+    /// <paramref name="at"/>; returns the path, leaf first and root last. Throws a verification failure otherwise.
+    /// <paramref name="untrustedIntermediates"/> (from the signature itself) may fill the path; only the roots are trusted.</summary>
+    public static IReadOnlyList<X509Certificate2> Verify(X509Certificate2 leaf, IReadOnlyList<CertificateAuthority> authorities, DateTimeOffset at, string eku, string what,
+        IReadOnlyList<X509Certificate2>? untrustedIntermediates = null)
     {
         if (authorities.Count == 0)
         {
@@ -43,7 +45,7 @@ public static class ChainVerifier
                 lastError ??= $"the certificate authority {ca.Uri} is not valid at {Iso(at)}";
                 continue;
             }
-            var path = TryBuild(leaf, ca, at, eku, out var error);
+            var path = TryBuild(leaf, ca, untrustedIntermediates ?? [], at, eku, out var error);
             if (path is not null)
             {
                 return path;
@@ -53,7 +55,7 @@ public static class ChainVerifier
         throw Fail.With($"{what} does not chain to a trusted root at {Iso(at)}: {lastError}");
     }
 
-    private static List<X509Certificate2>? TryBuild(X509Certificate2 leaf, CertificateAuthority ca, DateTimeOffset at, string eku, out string? error)
+    private static List<X509Certificate2>? TryBuild(X509Certificate2 leaf, CertificateAuthority ca, IReadOnlyList<X509Certificate2> extra, DateTimeOffset at, string eku, out string? error)
     {
         var path = new List<X509Certificate2> { leaf };
         var current = leaf;
@@ -64,7 +66,7 @@ public static class ChainVerifier
                 error = null;
                 return path;
             }
-            var issuer = ca.Intermediates.Concat(ca.Roots).FirstOrDefault(c =>
+            var issuer = ca.Intermediates.Concat(ca.Roots).Concat(extra).FirstOrDefault(c =>
                 !Same(c, current) && c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData) && SignedBy(current, c));
             if (issuer is null)
             {
