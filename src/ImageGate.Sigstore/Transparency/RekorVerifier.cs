@@ -169,6 +169,12 @@ public static class RekorVerifier
                 continue;
             }
             var space = line.LastIndexOf(' ');
+            // The signer's name is not signed, so it must name this log: the origin line starts with it.
+            var name = line[2..Math.Max(2, space)];
+            if (name.Length == 0 || !(lines[0] == name || lines[0].StartsWith(name + " ", StringComparison.Ordinal)))
+            {
+                continue;
+            }
             var sig = Codec.FromBase64(line[(space + 1)..], "checkpoint signature");
             if (sig.Length > 4 && sig.AsSpan(0, 4).SequenceEqual(keyHint) && key.VerifyData(signed, sig.AsSpan(4), HashAlgorithmName.SHA256))
             {
