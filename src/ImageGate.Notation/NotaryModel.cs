@@ -76,7 +76,7 @@ public sealed class NotaryVerificationResult
     /// <summary>The signing (leaf) certificate, when parsed.</summary>
     public X509Certificate2? Certificate { get; init; }
 
-    /// <summary>The signed payload JSON bytes; trustworthy only when <see cref="Verified"/> is true.</summary>
+    /// <summary>The signed payload JSON bytes; null unless <see cref="Verified"/> is true.</summary>
     public byte[]? Payload { get; init; }
 
     /// <summary>Things the user should know that did not fail verification (e.g. revocation not checked offline).</summary>

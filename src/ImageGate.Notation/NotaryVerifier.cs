@@ -53,21 +53,29 @@ public static class NotaryVerifier
                 Notices = notices,
             };
         }
+        catch (Exception e) when (e is not NotaryException and not OutOfMemoryException)
+        {
+            // A malformed certificate or token can surface as a library exception deep inside a check.
+            return Failed(new NotaryException(NotaryFailureKind.Integrity, $"the signature could not be processed: {e.Message}"), parsed, notices, timestampTime);
+        }
         catch (NotaryException e)
         {
-            return new NotaryVerificationResult
-            {
-                Verified = false,
-                Failure = e.Kind,
-                Reason = $"{Describe(e.Kind)}: {e.Message}",
-                SigningTime = parsed?.Headers.SigningTimeValue ?? parsed?.Headers.AuthenticSigningTimeValue,
-                TimestampTime = timestampTime,
-                Certificate = parsed?.Chain[0],
-                Payload = parsed?.Payload,
-                Notices = notices,
-            };
+            return Failed(e, parsed, notices, timestampTime);
         }
     }
+
+    /// <summary>A failed result; the payload is withheld because nothing vouches for it.</summary>
+    private static NotaryVerificationResult Failed(NotaryException e, ParsedEnvelope? parsed, List<string> notices,
+        DateTimeOffset? timestampTime) => new()
+    {
+        Verified = false,
+        Failure = e.Kind,
+        Reason = $"{Describe(e.Kind)}: {e.Message}",
+        SigningTime = parsed?.Headers.SigningTimeValue ?? parsed?.Headers.AuthenticSigningTimeValue,
+        TimestampTime = timestampTime,
+        Certificate = parsed?.Chain[0],
+        Notices = notices,
+    };
 
     private static ParsedEnvelope Parse(byte[] envelope, string mediaType)
     {

@@ -142,3 +142,63 @@ public sealed class SharedVectorTests
         return env.Chain[0];
     }
 }
+
+/// <summary>Standalone RFC 3161 tokens from the public vectors (message "notation" or the matching .sig file).</summary>
+[TestClass]
+public sealed class SharedTimestampTokenTests
+{
+    [TestMethod]
+    [DataRow("tspclient-go/testdata/TimeStampToken.p7s", null)]
+    [DataRow("notation-go/verifier/testdata/timestamp/countersignature/TimeStampToken.p7s", null)]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithSigningCertificateV1.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithoutCertificate.p7s", "does not verify")]
+    [DataRow("tspclient-go/testdata/SHA1TimeStampToken.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithInvalidSignature.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithInvalidTSTInfo.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithInvalideContentType.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithTSTInfoVersion2.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithMismatchCertHash.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithSHA1CertHash.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithoutSigningCertificate.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithValidAndInvalidSignerInfos.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithSigningCertificateV2NoCert.p7s", "")]
+    [DataRow("tspclient-go/testdata/TimeStampTokenWithWrongSigningCertificateV2IssuerChoiceTag.p7s", "")]
+    public void GlobalSignTokens(string file, string? failure)
+    {
+        if (SharedVectorTests.VectorsDir is not { } dir)
+        {
+            return;
+        }
+        Check(File.ReadAllBytes(Path.Combine(dir, file)), "notation"u8.ToArray(),
+            TestCerts.Load(Path.Combine(dir, "tspclient-go/testdata/GlobalSignRootCA.crt")), failure, file);
+    }
+
+    [TestMethod]
+    [DataRow("tsa-v2", null)]
+    [DataRow("tsa-v1", "signing-certificate-v2")]
+    [DataRow("tsa_eku_noncrit-v2", "")]
+    [DataRow("tsa_eku_codesign-v2", "")]
+    public void GeneratedTokens(string name, string? failure)
+    {
+        if (SharedVectorTests.VectorsDir is not { } dir)
+        {
+            return;
+        }
+        var tokens = Path.Combine(dir, "generated/tsa-tokens");
+        Check(File.ReadAllBytes(Path.Combine(tokens, name + ".tst")), File.ReadAllBytes(Path.Combine(tokens, name + ".sig")),
+            TestCerts.Load(Path.Combine(dir, "generated/pki/tsaroot.crt")), failure, name);
+    }
+
+    private static void Check(byte[] token, byte[] data, List<System.Security.Cryptography.X509Certificates.X509Certificate2> roots, string? failure, string what)
+    {
+        if (failure is null)
+        {
+            var ts = Timestamps.TimestampVerifier.Verify(token, data, roots);
+            Assert.IsGreaterThan(1, ts.TsaChain.Count, what);
+            return;
+        }
+        var e = Assert.Throws<NotaryException>(() => Timestamps.TimestampVerifier.Verify(token, data, roots), what);
+        Assert.AreEqual(NotaryFailureKind.AuthenticTimestamp, e.Kind);
+        Assert.Contains(failure, e.Message, what);
+    }
+}
