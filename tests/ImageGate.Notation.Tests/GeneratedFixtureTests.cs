@@ -48,6 +48,8 @@ public sealed class GeneratedFixtureTests
     [DataRow("bad-rsa1024.jws", "root", null, NotaryFailureKind.Authenticity, "unsupported key (RSA-1024)", DisplayName = "RSA-1024 leaf")]
     [DataRow("bad-sha1-leaf.jws", "root", null, NotaryFailureKind.Authenticity, "insecure algorithm", DisplayName = "SHA-1 signed leaf")]
     [DataRow("bad-non-ca-intermediate.jws", "root", null, NotaryFailureKind.Authenticity, "is not a CA (basicConstraints cA=FALSE)", DisplayName = "non-CA intermediate")]
+    [DataRow("bad-intermediate-bc-noncritical.jws", "root", null, NotaryFailureKind.Authenticity, "basicConstraints extension that is not critical", DisplayName = "CA basicConstraints not critical")]
+    [DataRow("bad-path-length.jws", "shortroot", null, NotaryFailureKind.Authenticity, "pathLenConstraint 0, too small", DisplayName = "path length exceeded")]
     [DataRow("bad-chain-without-root.jws", "root", null, NotaryFailureKind.Authenticity, "is not a self-signed root", DisplayName = "chain without root")]
     [DataRow("bad-chain-reversed.jws", "root", null, NotaryFailureKind.Integrity, "does not match the signing key", DisplayName = "chain reversed")]
     [DataRow("bad-ocsp-revoked.jws", "root", null, NotaryFailureKind.Revocation, "is revoked (OCSP http://127.0.0.1:", DisplayName = "leaf revoked by OCSP")]
