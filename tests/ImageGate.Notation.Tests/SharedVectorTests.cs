@@ -85,7 +85,7 @@ public sealed class SharedVectorTests
         yield return new(TsDir + "withoutTimestamp.sig", Alpine, null, "ts", null, null);
         yield return new(TsDir + "jwsWithTimestamp.sig", Alpine, Store + "tsa/test-mismatch/DigiCertTSARootSHA384.cer", "ts", NotaryFailureKind.AuthenticTimestamp, "not in tsaCerts");
         // Revocation on: the GlobalSign TSA chain names OCSP/CRL URLs that cannot be reached here.
-        yield return new(TsDir + "jwsWithTimestamp.sig", Alpine, GlobalSignR6, "ts", NotaryFailureKind.AuthenticTimestamp, "revocation status of TSA", Offline: false);
+        yield return new(TsDir + "jwsWithTimestamp.sig", Alpine, GlobalSignR6, "ts", NotaryFailureKind.AuthenticTimestamp, "network unreachable in tests", Offline: false);
 
         yield return new(Mock + "ca_valid_sig_env.json", MockRoot, null, "mock", null, null);
         yield return new(Mock + "ca_invalid_sig_env.json", MockRoot, null, "mock", NotaryFailureKind.Integrity, "base64url");
@@ -129,8 +129,19 @@ public sealed class SharedVectorTests
         };
         var now = row.Now ?? (row.File.StartsWith("generated", StringComparison.Ordinal) ? GeneratedNow : UpstreamNow);
         var result = NotaryVerifier.Verify(envelope, mediaType, target, new NotaryTrust(certs, tsa),
-            new NotaryVerifyOptions { OfflineRevocation = row.Offline }, now);
+            new NotaryVerifyOptions { OfflineRevocation = row.Offline, RevocationFetcher = LoopbackOnly.Instance }, now);
         TestCerts.AssertVerdict(result, row.Expected, row.Reason, name);
+    }
+
+    /// <summary>Tests reach only loopback: a public OCSP/CRL URL answers as an unreachable network would.</summary>
+    private sealed class LoopbackOnly : IRevocationFetcher
+    {
+        public static readonly LoopbackOnly Instance = new();
+
+        public byte[] Fetch(Uri url, byte[]? body, string? contentType, TimeSpan timeout) =>
+            url.IsLoopback
+                ? HttpRevocationFetcher.Instance.Fetch(url, body, contentType, timeout)
+                : throw new HttpRequestException($"network unreachable in tests ({url.Host})");
     }
 
     /// <summary>Some upstream vectors ship no separate certificate: trust the envelope's own signing certificate.</summary>
