@@ -54,6 +54,7 @@ public sealed class GeneratedFixtureTests
     [DataRow("bad-chain-reversed.jws", "root", null, NotaryFailureKind.Integrity, "does not match the signing key", DisplayName = "chain reversed")]
     [DataRow("bad-ocsp-revoked.jws", "root", null, NotaryFailureKind.Revocation, "is revoked (OCSP http://127.0.0.1:", DisplayName = "leaf revoked by OCSP")]
     [DataRow("bad-crl-revoked.jws", "root", null, NotaryFailureKind.Revocation, "is revoked (CRL http://127.0.0.1:", DisplayName = "leaf revoked by CRL")]
+    [DataRow("bad-ocsp-and-crl-revoked.jws", "root", null, NotaryFailureKind.Revocation, "is revoked (OCSP http://127.0.0.1:", DisplayName = "leaf revoked, OCSP answers first")]
     [DataRow("ocsp-good.jws", "root", null, null, null, DisplayName = "OCSP good")]
     [DataRow("crl-good.jws", "root", null, null, null, DisplayName = "CRL good")]
     public void EnvelopeGivesExpectedVerdict(string file, string trust, string? tsa, NotaryFailureKind? expected, string? reason)
@@ -108,6 +109,16 @@ public sealed class GeneratedFixtureTests
     }
 
     [TestMethod]
+    public void CrlIsUsedWhenOcspCannotAnswer()
+    {
+        var fetcher = new OcspDownFetcher();
+        var result = Verify("bad-ocsp-and-crl-revoked.jws", "root", fetcher: fetcher);
+        TestCerts.AssertVerdict(result, NotaryFailureKind.Revocation, "is revoked (CRL http://127.0.0.1:", "fallback");
+        Assert.Contains("reason superseded", result.Reason!);
+        Assert.AreEqual(2, fetcher.Calls, "one OCSP attempt, then the CRL");
+    }
+
+    [TestMethod]
     public void CertificatesWithoutRevocationUrlsFetchNothing()
     {
         var fetcher = new FailingFetcher();
@@ -139,6 +150,20 @@ public sealed class GeneratedFixtureTests
     {
         using var doc = System.Text.Json.JsonDocument.Parse(payload);
         return doc.RootElement.GetProperty("targetArtifact").GetProperty("digest").GetString()!;
+    }
+
+    /// <summary>OCSP is down; CRLs come from the loopback server.</summary>
+    private sealed class OcspDownFetcher : IRevocationFetcher
+    {
+        public int Calls { get; private set; }
+
+        public byte[] Fetch(Uri url, byte[]? body, string? contentType, TimeSpan timeout)
+        {
+            Calls++;
+            return url.AbsolutePath.StartsWith("/ocsp", StringComparison.Ordinal)
+                ? throw new HttpRequestException("OCSP responder down (test)")
+                : HttpRevocationFetcher.Instance.Fetch(url, body, contentType, timeout);
+        }
     }
 
     private sealed class FailingFetcher : IRevocationFetcher
