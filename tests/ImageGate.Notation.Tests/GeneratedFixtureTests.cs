@@ -29,6 +29,7 @@ public sealed class GeneratedFixtureTests
     [DataRow("valid-ps256-timestamped.jws", "root", "tsaroot", null, null, DisplayName = "RFC 3161 timestamp required and valid")]
     [DataRow("valid-ps256-timestamped.jws", "root", null, null, null, DisplayName = "timestamp ignored without tsaCerts")]
     [DataRow("valid-pss-max-salt.jws", "root", null, null, null, DisplayName = "JWS PSS with maximum salt length")]
+    [DataRow("valid-pss-signed-leaf.jws", "root", null, null, null, DisplayName = "leaf certificate signed with RSASSA-PSS")]
     [DataRow("valid-ps256.jws", "otherroot", null, NotaryFailureKind.Authenticity, "does not contain any trusted certificate", DisplayName = "wrong root")]
     [DataRow("valid-ps256.jws", "root", "tsaroot", NotaryFailureKind.AuthenticTimestamp, "no timestamp countersignature", DisplayName = "tsaCerts without a timestamp")]
     [DataRow("valid-ps256-timestamped.jws", "root", "otherroot", NotaryFailureKind.AuthenticTimestamp, "which is not in tsaCerts", DisplayName = "timestamp from an untrusted TSA")]
