@@ -120,6 +120,21 @@ public sealed class GeneratedFixtureTests
     }
 
     [TestMethod]
+    public void OcspResponseSignedByAStrangerIsNotTrusted()
+    {
+        var result = Verify("ocsp-good.jws", "root", fetcher: new SignedOcspFetcher("otherroot"));
+        TestCerts.AssertVerdict(result, NotaryFailureKind.Revocation, "not signed by the issuer or a responder it authorised", "forged OCSP");
+    }
+
+    [TestMethod]
+    public void DelegatedOcspResponderIsTrusted()
+    {
+        TestCerts.AssertVerdict(Verify("ocsp-good.jws", "root", fetcher: new SignedOcspFetcher("responder")), Valid, null, "delegated good");
+        TestCerts.AssertVerdict(Verify("bad-ocsp-revoked.jws", "root", fetcher: new SignedOcspFetcher("responder")),
+            NotaryFailureKind.Revocation, "is revoked (OCSP", "delegated revoked");
+    }
+
+    [TestMethod]
     public void CertificatesWithoutRevocationUrlsFetchNothing()
     {
         var fetcher = new FailingFetcher();
@@ -164,6 +179,22 @@ public sealed class GeneratedFixtureTests
             return url.AbsolutePath.StartsWith("/ocsp", StringComparison.Ordinal)
                 ? throw new HttpRequestException("OCSP responder down (test)")
                 : HttpRevocationFetcher.Instance.Fetch(url, body, contentType, timeout);
+        }
+    }
+
+    /// <summary>Answers OCSP from the CA database, signed by the named certificate (a delegated responder, or a stranger).</summary>
+    private sealed class SignedOcspFetcher(string signer) : IRevocationFetcher
+    {
+        public byte[] Fetch(Uri url, byte[]? body, string? contentType, TimeSpan timeout)
+        {
+            var request = body ?? Convert.FromBase64String(Uri.UnescapeDataString(url.AbsolutePath["/ocsp/".Length..]));
+            var id = Guid.NewGuid().ToString("N");
+            var req = NotaryFixtures.File($"ocsp-{signer}-{id}.req");
+            var resp = NotaryFixtures.File($"ocsp-{signer}-{id}.resp");
+            File.WriteAllBytes(req, request);
+            Tool.Run("openssl", NotaryFixtures.Dir, "ocsp", "-index", "ca/index.txt", "-rsigner", signer + ".crt", "-rkey", signer + ".key",
+                "-CA", "intermediate.crt", "-reqin", req, "-respout", resp, "-ndays", "1");
+            return File.ReadAllBytes(resp);
         }
     }
 
