@@ -10,13 +10,13 @@ public sealed class GeneratedFixtureTests
     private static readonly NotaryFailureKind? Valid = null;
 
     private static NotaryVerificationResult Verify(string file, string trust, string? tsa = null, bool offline = false,
-        IRevocationFetcher? fetcher = null, TargetDescriptor? target = null)
+        IRevocationFetcher? fetcher = null, TargetDescriptor? target = null, DateTimeOffset? now = null)
     {
         var certs = trust.Split('+').Select(NotaryFixtures.Cert).ToList();
         var tsaCerts = tsa is null ? [] : new List<System.Security.Cryptography.X509Certificates.X509Certificate2> { NotaryFixtures.Cert(tsa) };
         return NotaryVerifier.Verify(NotaryFixtures.Bytes("jws/" + file), "application/jose+json", target ?? NotaryFixtures.Target,
             new NotaryTrust(certs, tsaCerts), new NotaryVerifyOptions { OfflineRevocation = offline, RevocationFetcher = fetcher },
-            DateTimeOffset.UtcNow);
+            now ?? DateTimeOffset.UtcNow);
     }
 
     [TestMethod]
@@ -132,6 +132,16 @@ public sealed class GeneratedFixtureTests
         TestCerts.AssertVerdict(Verify("ocsp-good.jws", "root", fetcher: new SignedOcspFetcher("responder")), Valid, null, "delegated good");
         TestCerts.AssertVerdict(Verify("bad-ocsp-revoked.jws", "root", fetcher: new SignedOcspFetcher("responder")),
             NotaryFailureKind.Revocation, "is revoked (OCSP", "delegated revoked");
+    }
+
+    [TestMethod]
+    public void StaleRevocationDataIsUnknown()
+    {
+        // A month from now the leaves are still valid, but the 7-day CRL and the 1-day OCSP response are not.
+        var later = DateTimeOffset.UtcNow.AddDays(30);
+        TestCerts.AssertVerdict(Verify("crl-good.jws", "root", now: later), NotaryFailureKind.Revocation, "CRL http://127.0.0.1:", "stale CRL");
+        Assert.Contains("not current", Verify("crl-good.jws", "root", now: later).Reason!);
+        TestCerts.AssertVerdict(Verify("ocsp-good.jws", "root", now: later), NotaryFailureKind.Revocation, "the response expired at", "stale OCSP");
     }
 
     [TestMethod]
