@@ -40,6 +40,21 @@ public class DiscoveryBenchmarks
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_root, recursive: true);
 
+    /// <summary>Baseline: only reading the files and building YamlDotNet's representation model, to show what
+    /// discovery adds (walking, limits, spans, List/Helm handling, image extraction).</summary>
+    [Benchmark(OperationsPerInvoke = Objects, Baseline = true)]
+    public int YamlDotNetOnly()
+    {
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(_root, "*.yaml", SearchOption.AllDirectories))
+        {
+            var stream = new YamlDotNet.RepresentationModel.YamlStream();
+            stream.Load(new StringReader(File.ReadAllText(file)));
+            count += stream.Documents.Count;
+        }
+        return count;
+    }
+
     [Benchmark(OperationsPerInvoke = Objects)]
     public int Discover()
     {

@@ -99,7 +99,7 @@ public static class Program
         context.Logging = new CliLogging(Verbosity.ToLogLevel(level), context.Stderr);
         try
         {
-            return command.Execute(parsed, context);
+            return command.ExecuteAsync(parsed, context).GetAwaiter().GetResult();
         }
         catch (ManifestException e)
         {

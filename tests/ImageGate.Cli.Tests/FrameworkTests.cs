@@ -87,6 +87,17 @@ public sealed class FrameworkTests
     }
 
     [TestMethod]
+    public void CommandNamesAndOptionNamesAreUnique()
+    {
+        Assert.HasCount(CommandRegistry.Commands.Count, CommandRegistry.Commands.Select(c => c.Name).Distinct().ToList());
+        foreach (var command in CommandRegistry.Commands)
+        {
+            var names = command.Options.Concat(HelpWriter.GlobalOptions).SelectMany(o => new[] { o.Name, o.ShortName }).OfType<string>().ToList();
+            Assert.HasCount(names.Count, names.Distinct().ToList(), command.Name);
+        }
+    }
+
+    [TestMethod]
     public void ExitCodesFollowTheDesign()
     {
         Assert.AreEqual(0, ExitCodes.Ok);

@@ -197,6 +197,22 @@ public sealed class ImagesCommandTests
     }
 
     [TestMethod]
+    public void HelmOutputWithoutItsChartShowsTheSourcePathAndChartRootFindsIt()
+    {
+        using var files = new TestFiles();
+        File.Copy(Path.Combine(ImageGate.TestSupport.RepoPaths.Root, "examples/rendered/web.yaml"), Path.Combine(files.Root, "web.yaml"));
+        var result = CliRunner.Run(["images", "web.yaml"], files.Root);
+        Assert.AreEqual(0, result.ExitCode, result.Stderr);
+        Assert.Contains("web/templates/deployment.yaml (chart not found; see --chart-root)", result.Stdout);
+
+        var charts = Path.Combine(ImageGate.TestSupport.RepoPaths.Root, "examples", "charts");
+        var found = CliRunner.Run(["images", "web.yaml", "--chart-root", charts], files.Root);
+        Assert.AreEqual(0, found.ExitCode, found.Stderr);
+        Assert.Contains("/examples/charts/web/templates/deployment.yaml:23", found.Stdout);
+        Assert.DoesNotContain("chart not found", found.Stdout);
+    }
+
+    [TestMethod]
     public void NoWorkloadsSaysSo()
     {
         using var files = new TestFiles();

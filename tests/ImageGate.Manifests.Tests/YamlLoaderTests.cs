@@ -108,6 +108,36 @@ public sealed class YamlLoaderTests
     }
 
     [TestMethod]
+    public void MergeKeysAreResolvedSoImagesCannotHideBehindThem()
+    {
+        const string text = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: merged
+            x-defaults: &defaults
+              image: docker.io/library/nginx:1.27
+              name: default
+            spec:
+              containers:
+                - <<: *defaults
+                  name: web
+                - <<: [{image: "registry.k8s.io/pause:3.10"}, *defaults]
+            """;
+        var doc = new ManifestReader().ReadText(text, "merged.yaml").Single();
+        CollectionAssert.AreEqual(
+            new[] { "web docker.io/library/nginx:1.27 merged.yaml:6:10", "default registry.k8s.io/pause:3.10 merged.yaml:12:20" },
+            doc.Images.Select(i => $"{i.ContainerName} {i.Image} {i.Span}").ToList());
+    }
+
+    [TestMethod]
+    public void MergeKeyWithAScalarIsAnError()
+    {
+        var error = Assert.ThrowsExactly<ManifestException>(() => YamlLoader.Load("a:\n  <<: 3\n", "m.yaml"));
+        Assert.AreEqual("m.yaml:2:7: invalid YAML: a merge key '<<' needs a mapping or a list of mappings", error.Message);
+    }
+
+    [TestMethod]
     public void JsonWithTabsIsRead()
     {
         var docs = YamlLoader.Load("{\n\t\"kind\": \"Pod\",\n\t\"apiVersion\": \"v1\"\n}\n", "pod.json");

@@ -89,11 +89,11 @@ public sealed class ImagesCommand : Command
         {
             if (workload.Images.Count == 0)
             {
-                rows.Add([workload.Span.ToLineString(), workload.DisplayName, "-", "-", "-", workload.Helm?.Template?.ToString() ?? ""]);
+                rows.Add([workload.Span.ToLineString(), workload.DisplayName, "-", "-", "-", TemplateText(workload, workload.Helm?.Template)]);
             }
             foreach (var image in workload.Images)
             {
-                rows.Add([image.Span.ToLineString(), workload.DisplayName, image.ContainerName, image.ListName, image.Image, image.Template?.ToString() ?? ""]);
+                rows.Add([image.Span.ToLineString(), workload.DisplayName, image.ContainerName, image.ListName, image.Image, TemplateText(workload, image.Template)]);
             }
         }
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
@@ -109,6 +109,10 @@ public sealed class ImagesCommand : Command
         }
         return text.ToString();
     }
+
+    /// <summary>The template column: file:line, the template file, or the # Source: path when the chart is not in the tree.</summary>
+    private static string TemplateText(ManifestDocument workload, TemplateLocation? template) =>
+        template?.ToString() ?? (workload.Helm is { } helm ? $"{helm.SourcePath} (chart not found; see --chart-root)" : "");
 
     private static string Json(List<ManifestDocument> workloads, DiscoveryResult result)
     {

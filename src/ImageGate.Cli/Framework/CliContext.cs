@@ -6,14 +6,18 @@ namespace ImageGate.Cli.Framework;
 public sealed class CliContext
 {
     /// <summary>Creates a context. <paramref name="workingDirectory"/> defaults to the process's current directory.</summary>
-    public CliContext(TextWriter stdout, TextWriter stderr, TextReader? stdin = null, string? workingDirectory = null)
+    public CliContext(TextWriter stdout, TextWriter stderr, TextReader? stdin = null, string? workingDirectory = null, CancellationToken cancellation = default)
     {
+        Cancellation = cancellation;
         Stdout = stdout;
         Stderr = stderr;
         Stdin = stdin;
         WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
         Logging = new CliLogging(LogLevel.Warning, stderr);
     }
+
+    /// <summary>Cancels long-running work (network, large inputs) when the run is stopped.</summary>
+    public CancellationToken Cancellation { get; }
 
     /// <summary>Where results go.</summary>
     public TextWriter Stdout { get; }

@@ -20,6 +20,11 @@ public abstract class Command
     public virtual PositionalSpec Positionals => PositionalSpec.None;
 
     /// <summary>Runs the command and returns an exit code from <see cref="ExitCodes"/>. Throw
-    /// <see cref="UsageException"/> or an input exception for bad input; it is reported and mapped to an exit code.</summary>
-    public abstract int Execute(ParsedArguments args, CliContext context);
+    /// <see cref="UsageException"/> or an input exception for bad input; it is reported and mapped to an exit code.
+    /// Override this or <see cref="ExecuteAsync"/>.</summary>
+    public virtual int Execute(ParsedArguments args, CliContext context) =>
+        throw new NotImplementedException($"command '{Name}' overrides neither Execute nor ExecuteAsync");
+
+    /// <summary>The asynchronous form, for commands that do I/O (registries, HTTP); runs <see cref="Execute"/> by default.</summary>
+    public virtual Task<int> ExecuteAsync(ParsedArguments args, CliContext context) => Task.FromResult(Execute(args, context));
 }

@@ -48,6 +48,8 @@ public static partial class YamlLoader
             throw new ManifestException(file, (int)at.Line, (int)at.Column, "invalid YAML: the text cannot be parsed here (unterminated or malformed structure)", e);
         }
 
+        // Kubernetes reads YAML merge keys ("<<: *base"); resolve them so no field hides behind one.
+        var mayMerge = text.Contains("<<", StringComparison.Ordinal);
         var documents = new List<YamlSourceDocument>(stream.Documents.Count);
         for (var i = 0; i < stream.Documents.Count; i++)
         {
@@ -55,6 +57,10 @@ public static partial class YamlLoader
             if (i < parser.DocumentHasAlias.Count && parser.DocumentHasAlias[i])
             {
                 CheckAliasExpansion(root, file, limits);
+            }
+            if (mayMerge)
+            {
+                new MergeKeys(file, limits).Apply(root);
             }
             documents.Add(new YamlSourceDocument(file, i, root));
         }
