@@ -28,7 +28,10 @@ internal sealed class Checker
         return Finalize(Visit(e));
     }
 
-    private static readonly CelType Free = CelType.Param("_free");
+    private int _fresh;
+
+    /// <summary>A fresh type variable (element type of an empty literal, unbound overload parameter).</summary>
+    private CelType Free => CelType.Param("_free" + _fresh++);
 
     /// <summary>Replaces type parameters that were never bound by dyn.</summary>
     internal static CelType Finalize(CelType t) => t.Kind == CelTypeKind.TypeParam ? CelType.Dyn : t.Parameters.Count == 0 ? t : Rebuild(t, t.Parameters.Select(Finalize).ToArray());
@@ -45,12 +48,14 @@ internal sealed class Checker
 
     private static bool Nullable(CelType t) => t.Kind is CelTypeKind.Opaque or CelTypeKind.Optional or CelTypeKind.Timestamp or CelTypeKind.Duration or CelTypeKind.Null;
 
+    private static bool Occurs(string name, CelType t) => (t.Kind == CelTypeKind.TypeParam && t.Name == name) || t.Parameters.Any(p => Occurs(name, p));
+
     /// <summary>The most specific type both types fit (free type parameters take the other side), or null when incompatible.</summary>
     internal static CelType? Merge(CelType a, CelType b)
     {
         if (a.Equals(b)) return a;
-        if (a.Kind == CelTypeKind.TypeParam) return b;
-        if (b.Kind == CelTypeKind.TypeParam) return a;
+        if (a.Kind == CelTypeKind.TypeParam) return Occurs(a.Name, b) ? CelType.Dyn : b;
+        if (b.Kind == CelTypeKind.TypeParam) return Occurs(b.Name, a) ? CelType.Dyn : a;
         if (a.Kind == CelTypeKind.Dyn || b.Kind == CelTypeKind.Dyn) return CelType.Dyn;
         if (a.Kind == CelTypeKind.Null && Nullable(b)) return b;
         if (b.Kind == CelTypeKind.Null && Nullable(a)) return a;
@@ -340,7 +345,7 @@ internal sealed class Checker
                     foreach (var a in c.Args) Visit(a);
                     return CelType.MapType;
             }
-            return Overloads(c, c.Function.TrimStart('.'), null, c.Args);
+            return Overloads(c, ResolveGlobalFunction(c.Function, c.Args.Length), null, c.Args);
         }
         if (QualifiedName(c.Target) is { } q && IsGlobalRoot(RootName(c.Target)))
         {
@@ -350,6 +355,13 @@ internal sealed class Checker
                     return Overloads(c, cand, null, c.Args);
         }
         return Overloads(c, c.Function, c.Target, c.Args);
+    }
+
+    private string ResolveGlobalFunction(string name, int arity)
+    {
+        foreach (var cand in _env.Candidates(name))
+            if (_env.FindFunction(cand) is { } fn && fn.Overloads.Any(o => !o.IsMember && o.Parameters.Length == arity)) return cand;
+        return name.TrimStart('.');
     }
 
     private void ExpectBool(Expr at, CelType t, string fn, Expr call)
@@ -490,7 +502,7 @@ internal sealed class Checker
         return true;
     }
 
-    private static CelType Substitute(CelType t, Dictionary<string, CelType> bindings)
+    private CelType Substitute(CelType t, Dictionary<string, CelType> bindings)
     {
         if (t.Kind == CelTypeKind.TypeParam) return bindings.TryGetValue(t.Name, out var b) ? b : Free;
         if (t.Parameters.Count == 0) return t;

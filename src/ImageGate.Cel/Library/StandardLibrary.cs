@@ -44,6 +44,7 @@ internal static partial class StandardLibrary
         RegisterMath(env);
         RegisterOptional(env);
         RegisterEncoders(env);
+        KubernetesLibrary.Register(env);
     }
 
     private static void RegisterCore(CelEnvironment env)

@@ -1,75 +1,329 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
+using DotNetRegex = System.Text.RegularExpressions.Regex;
 
 namespace ImageGate.Cel.Regex;
 
-/// <summary>Placeholder RE2 regex on the non-backtracking .NET engine (no RE2 syntax validation yet).</summary>
+/// <summary>
+/// A regular expression with RE2 syntax and semantics (as Go's regexp package implements them) that
+/// matches in time linear in the input: the pattern is checked against RE2's grammar and run on .NET's
+/// non-backtracking engine. Instances are immutable and safe to share between threads.
+/// </summary>
+/// <remarks>
+/// Known differences from RE2: \b and \B treat non-ASCII letters and digits next to the boundary as word
+/// characters (RE2 uses ASCII only), and lone surrogates in the input never match any character class.
+/// </remarks>
 public sealed class Re2Regex
 {
-    private static readonly ConcurrentDictionary<string, Re2Regex> Cache = new();
-    private readonly System.Text.RegularExpressions.Regex _re;
+    /// <summary>Longest input accepted by the matching methods, in UTF-16 code units.</summary>
+    public const int MaxInputLength = 16 * 1024 * 1024;
 
-    private Re2Regex(System.Text.RegularExpressions.Regex re) => _re = re;
+    /// <summary>Most patterns kept by <see cref="GetOrCompile"/>.</summary>
+    public const int CacheCapacity = 1024;
 
-    /// <summary>Compiles a pattern.</summary>
+    /// <summary>Safety net on one matching call; matching is linear so only huge inputs come near it.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly ConcurrentDictionary<string, Re2Regex> Cache = new(StringComparer.Ordinal);
+
+    private readonly DotNetRegex _regex;
+    private readonly IReadOnlyList<string?> _groupNames;
+
+    private Re2Regex(string pattern, DotNetRegex regex, IReadOnlyList<string?> groupNames)
+    {
+        Pattern = pattern;
+        _regex = regex;
+        _groupNames = groupNames;
+    }
+
+    /// <summary>The RE2 pattern this regex was compiled from.</summary>
+    public string Pattern { get; }
+
+    /// <summary>The number of capturing groups (not counting the whole match).</summary>
+    public int GroupCount => _groupNames.Count - 1;
+
+    /// <summary>Group names by capture number; index 0 (the whole match) and unnamed groups are null.</summary>
+    public IReadOnlyList<string?> GroupNames => _groupNames;
+
+    /// <summary>The .NET pattern the RE2 pattern was translated to.</summary>
+    internal string DotNetPattern => _regex.ToString();
+
+    /// <summary>Compiles an RE2 pattern; throws <see cref="Re2SyntaxException"/> for anything RE2 rejects.</summary>
     public static Re2Regex Compile(string pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var node = Re2Parser.Parse(pattern, out var groupNames);
+        string translated = Re2Translator.Translate(node);
+        DotNetRegex regex;
         try
         {
-            return new Re2Regex(new System.Text.RegularExpressions.Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant));
+            regex = new DotNetRegex(
+                translated,
+                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.Multiline,
+                MatchTimeout);
         }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        catch (NotSupportedException e)
         {
-            throw new Re2SyntaxException(ex.Message, 0);
+            // The non-backtracking engine refuses automata beyond its size limits.
+            throw new Re2SyntaxException("expression too large", e.Message, 0);
         }
+        return new Re2Regex(pattern, regex, groupNames);
     }
 
-    /// <summary>Compiles through a bounded cache.</summary>
+    /// <summary>Compiles <paramref name="pattern"/> or returns the cached instance; the cache is bounded and thread-safe.</summary>
     public static Re2Regex GetOrCompile(string pattern)
     {
-        if (Cache.TryGetValue(pattern, out var re)) return re;
-        re = Compile(pattern);
-        if (Cache.Count > 1000) Cache.Clear();
-        Cache[pattern] = re;
-        return re;
-    }
-
-    /// <summary>Whether the pattern matches anywhere in the input.</summary>
-    public bool IsMatch(string input) => _re.IsMatch(input);
-
-    /// <summary>The first match, or null.</summary>
-    public string? Find(string input) => _re.Match(input) is { Success: true } m ? m.Value : null;
-
-    /// <summary>All matches, up to limit when limit is not negative.</summary>
-    public IReadOnlyList<string> FindAll(string input, int limit = -1)
-    {
-        var res = new List<string>();
-        foreach (Match m in _re.Matches(input))
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (Cache.TryGetValue(pattern, out var cached))
         {
-            if (limit >= 0 && res.Count >= limit) break;
-            res.Add(m.Value);
+            return cached;
         }
-        return res;
+        var compiled = Compile(pattern);
+        if (Cache.Count >= CacheCapacity)
+        {
+            // Simple bound: start over rather than track usage; compiling again is cheap next to matching.
+            Cache.Clear();
+        }
+        return Cache.GetOrAdd(pattern, compiled);
     }
 
-    /// <summary>The first match and its groups, or null.</summary>
+    /// <summary>Whether the regex matches anywhere in <paramref name="input"/> (CEL <c>matches</c>).</summary>
+    public bool IsMatch(string input) => _regex.IsMatch(Checked(input));
+
+    /// <summary>The leftmost match, or null when there is none (k8s <c>find</c> returns "" then).</summary>
+    public string? Find(string input)
+    {
+        var m = _regex.Match(Checked(input));
+        return m.Success ? m.Value : null;
+    }
+
+    /// <summary>Successive non-overlapping matches as Go's FindAllString returns them; a negative limit means all.</summary>
+    public IReadOnlyList<string> FindAll(string input, int limit = -1) =>
+        FindAllMatches(input, limit).Select(m => m.Value).ToList();
+
+    /// <summary>The leftmost match and its groups (null for a group that did not take part), or null when there is no match.</summary>
     public IReadOnlyList<string?>? FindSubmatch(string input)
     {
-        var m = _re.Match(input);
-        if (!m.Success) return null;
-        return m.Groups.Cast<Group>().Select(g => g.Success ? g.Value : null).ToList();
+        var m = _regex.Match(Checked(input));
+        return m.Success ? Groups(m) : null;
     }
 
-    /// <summary>Replaces every match.</summary>
-    public string ReplaceAll(string input, string replacement) => _re.Replace(input, replacement);
-}
+    /// <summary>Like <see cref="FindSubmatch"/> for every successive match; a negative limit means all.</summary>
+    public IReadOnlyList<IReadOnlyList<string?>> FindAllSubmatch(string input, int limit = -1) =>
+        FindAllMatches(input, limit).Select(Groups).ToList();
 
-/// <summary>A pattern that is not valid RE2 syntax.</summary>
-public sealed class Re2SyntaxException : FormatException
-{
-    /// <summary>Creates the exception.</summary>
-    public Re2SyntaxException(string message, int position) : base(message) => Position = position;
+    /// <summary>Replaces every match, expanding $1, ${1}, $name, ${name} and $$ in <paramref name="replacement"/> as Go does.</summary>
+    public string ReplaceAll(string input, string replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        return Replace(input, (m, sb) => Expand(sb, replacement, m), -1);
+    }
 
-    /// <summary>Offset in the pattern.</summary>
-    public int Position { get; }
+    /// <summary>Replaces up to <paramref name="limit"/> matches (all when negative) with <paramref name="replacement"/> taken literally.</summary>
+    public string ReplaceAllLiteral(string input, string replacement, int limit = -1)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        return Replace(input, (_, sb) => sb.Append(replacement), limit);
+    }
+
+    /// <summary>
+    /// Replaces up to <paramref name="limit"/> matches (all when negative) with what <paramref name="evaluator"/>
+    /// returns for the match's groups (index 0 is the whole match, null for groups that did not take part).
+    /// </summary>
+    public string Replace(string input, Func<IReadOnlyList<string?>, string> evaluator, int limit = -1)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        return Replace(input, (m, sb) => sb.Append(evaluator(Groups(m))), limit);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Pattern;
+
+    private static string Checked(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Length > MaxInputLength)
+        {
+            throw new ArgumentException($"regex input of {input.Length} characters exceeds the limit of {MaxInputLength}", nameof(input));
+        }
+        return input;
+    }
+
+    private IReadOnlyList<string?> Groups(Match m)
+    {
+        var groups = new string?[_groupNames.Count];
+        for (int i = 0; i < groups.Length; i++)
+        {
+            var g = m.Groups[i];
+            groups[i] = g.Success ? g.Value : null;
+        }
+        return groups;
+    }
+
+    // Go's allMatches: an empty match right after the previous match is skipped, and the search moves on
+    // by one code point after an empty match.
+    private List<Match> FindAllMatches(string input, int limit)
+    {
+        Checked(input);
+        var result = new List<Match>();
+        int pos = 0, prevMatchEnd = -1;
+        while ((limit < 0 || result.Count < limit) && pos <= input.Length)
+        {
+            var m = _regex.Match(input, pos);
+            if (!m.Success)
+            {
+                break;
+            }
+            int end = m.Index + m.Length;
+            bool accept = true;
+            if (end == pos)
+            {
+                if (m.Index == prevMatchEnd)
+                {
+                    accept = false;
+                }
+                pos += CodePointWidth(input, pos);
+            }
+            else
+            {
+                pos = end;
+            }
+            prevMatchEnd = end;
+            if (accept)
+            {
+                result.Add(m);
+            }
+        }
+        return result;
+    }
+
+    // Go's replaceAll: no replacement for an empty match right after a previous match.
+    private string Replace(string input, Action<Match, StringBuilder> append, int limit)
+    {
+        Checked(input);
+        var sb = new StringBuilder(input.Length);
+        int searchPos = 0, lastMatchEnd = 0, replaced = 0;
+        while (searchPos <= input.Length && (limit < 0 || replaced < limit))
+        {
+            var m = _regex.Match(input, searchPos);
+            if (!m.Success)
+            {
+                break;
+            }
+            int end = m.Index + m.Length;
+            sb.Append(input, lastMatchEnd, m.Index - lastMatchEnd);
+            if (end > lastMatchEnd || m.Index == 0)
+            {
+                append(m, sb);
+                replaced++;
+            }
+            lastMatchEnd = end;
+            int width = CodePointWidth(input, searchPos);
+            searchPos = searchPos + width > end ? searchPos + width : end;
+        }
+        sb.Append(input, lastMatchEnd, input.Length - lastMatchEnd);
+        return sb.ToString();
+    }
+
+    private static int CodePointWidth(string s, int pos) =>
+        pos < s.Length && char.IsSurrogatePair(s, pos) ? 2 : 1;
+
+    // Go's Regexp.Expand for $-templates.
+    private void Expand(StringBuilder sb, string template, Match m)
+    {
+        int i = 0;
+        while (i < template.Length)
+        {
+            int dollar = template.IndexOf('$', i);
+            if (dollar < 0)
+            {
+                sb.Append(template, i, template.Length - i);
+                return;
+            }
+            sb.Append(template, i, dollar - i);
+            i = dollar;
+            if (i + 1 < template.Length && template[i + 1] == '$')
+            {
+                sb.Append('$');
+                i += 2;
+                continue;
+            }
+            if (!TryExtractName(template, i, out string name, out int next))
+            {
+                sb.Append('$'); // malformed: the $ is kept as text
+                i++;
+                continue;
+            }
+            i = next;
+            int number = GroupNumber(name);
+            if (number >= 0)
+            {
+                if (number < _groupNames.Count && m.Groups[number].Success)
+                {
+                    sb.Append(m.Groups[number].Value);
+                }
+            }
+            else
+            {
+                // Several groups may share a name: the leftmost one that took part wins, as in Go.
+                for (int g = 1; g < _groupNames.Count; g++)
+                {
+                    if (_groupNames[g] == name && m.Groups[g].Success)
+                    {
+                        sb.Append(m.Groups[g].Value);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    // $name takes the longest run of letters, digits and underscores; ${name} is delimited by braces.
+    private static bool TryExtractName(string t, int dollar, out string name, out int next)
+    {
+        name = "";
+        next = dollar;
+        int p = dollar + 1;
+        bool brace = p < t.Length && t[p] == '{';
+        if (brace)
+        {
+            p++;
+        }
+        int start = p;
+        while (p < t.Length && (char.IsLetterOrDigit(t, p) || t[p] == '_'))
+        {
+            p += char.IsSurrogatePair(t, p) ? 2 : 1;
+        }
+        if (p == start)
+        {
+            return false;
+        }
+        name = t[start..p];
+        if (brace)
+        {
+            if (p >= t.Length || t[p] != '}')
+            {
+                return false;
+            }
+            p++;
+        }
+        next = p;
+        return true;
+    }
+
+    // A decimal group number without leading zeros, or -1 when the name is not one.
+    private static int GroupNumber(string name)
+    {
+        int number = 0;
+        foreach (char c in name)
+        {
+            if (c is < '0' or > '9' || number >= 100_000_000)
+            {
+                return -1;
+            }
+            number = number * 10 + (c - '0');
+        }
+        return name.Length > 1 && name[0] == '0' ? -1 : number;
+    }
 }

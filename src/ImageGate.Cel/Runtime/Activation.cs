@@ -15,7 +15,7 @@ public sealed class Activation : IActivation
 
     private readonly IReadOnlyDictionary<string, object?> _values;
     private Dictionary<string, object?>? _memo;
-    private readonly Lock _lock = new();
+    private Lock? _lock;
 
     /// <summary>Creates an activation; a value of type <c>Func&lt;object?&gt;</c> is called once, on first use.</summary>
     public Activation(IReadOnlyDictionary<string, object?> values) => _values = values;
@@ -25,7 +25,7 @@ public sealed class Activation : IActivation
         if (!_values.TryGetValue(name, out value)) return false;
         if (value is Func<object?> lazy)
         {
-            lock (_lock)
+            lock (LazyInitializer.EnsureInitialized(ref _lock))
             {
                 _memo ??= new Dictionary<string, object?>();
                 if (!_memo.TryGetValue(name, out value))

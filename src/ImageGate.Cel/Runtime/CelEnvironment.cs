@@ -146,6 +146,19 @@ public sealed class CelEnvironment
         yield return name;
     }
 
+    /// <summary>
+    /// Compiles and requires the checked output type to be exactly one of the allowed types (policies need <c>bool</c>
+    /// for conditions and <c>string</c> for messages; <c>dyn</c> is rejected unless allowed).
+    /// </summary>
+    public CelCompileResult Compile(string expression, params CelType[] allowedOutputTypes)
+    {
+        var r = Compile(expression);
+        if (!r.Success || allowedOutputTypes.Length == 0 || !Options.TypeCheck) return r;
+        if (allowedOutputTypes.Any(t => t.Equals(r.OutputType))) return r;
+        var expected = string.Join(" or ", allowedOutputTypes.Select(t => $"'{t}'"));
+        return r with { Program = null, Issues = [CelIssue.At(expression, 0, $"output is expected to be of type {expected} but found '{r.OutputType}'")] };
+    }
+
     /// <summary>Parses, checks and plans an expression.</summary>
     public CelCompileResult Compile(string expression)
     {
@@ -161,7 +174,7 @@ public sealed class CelEnvironment
         }
         var planner = new Planner(this);
         var root = planner.Plan(ast);
-        return new CelCompileResult(new CelProgram(root, planner.SlotCount, Options.CostLimit, type ?? CelType.Dyn, ast), issues, type);
+        return new CelCompileResult(new CelProgram(root, planner.SlotCount, Options.CostLimit, type ?? CelType.Dyn, ast, expression), issues, type);
     }
 }
 
@@ -182,8 +195,11 @@ public sealed class CelProgram
     private readonly int _slots;
     private readonly long _costLimit;
 
-    internal CelProgram(Node root, int slots, long costLimit, CelType outputType, Expr ast)
+    private readonly string _source;
+
+    internal CelProgram(Node root, int slots, long costLimit, CelType outputType, Expr ast, string source)
     {
+        _source = source;
         _root = root;
         _slots = slots;
         _costLimit = costLimit;
@@ -217,6 +233,32 @@ public sealed class CelProgram
         {
             return new CelError($"internal error: {ex.Message}");
         }
+    }
+
+    /// <summary>The position of an evaluation error in the source (line, column, caret rendering), when known.</summary>
+    public CelIssue? Locate(CelError error)
+    {
+        if (error.ExprId == 0) return null;
+        var offset = FindOffset(Ast, error.ExprId);
+        return offset is { } o ? CelIssue.At(_source, o, error.Message) : null;
+    }
+
+    private static int? FindOffset(Expr e, long id)
+    {
+        if (e.Id == id) return e.Offset;
+        IEnumerable<Expr> children = e switch
+        {
+            SelectExpr s => [s.Operand],
+            CallExpr c => c.Target != null ? [c.Target, .. c.Args] : c.Args,
+            ListExpr l => l.Elements,
+            MapExpr m => m.Entries.SelectMany(x => new[] { x.Key, x.Value }),
+            StructExpr st => st.Fields.Select(f => f.Value),
+            ComprehensionExpr c => [c.IterRange, c.AccuInit, c.LoopCondition, c.LoopStep, c.Result],
+            _ => [],
+        };
+        foreach (var child in children)
+            if (FindOffset(child, id) is { } o) return o;
+        return null;
     }
 
     /// <summary>Evaluates with variables from a dictionary.</summary>

@@ -55,7 +55,7 @@ public sealed class CelOverload
         _ => false,
     };
 
-    private static bool OpaqueMatches(CelType t, object v) => t.Name == v.GetType().FullName || t.Name == v.GetType().Name;
+    private static bool OpaqueMatches(CelType t, object v) => Values.TypeOf(v).Name == t.Name || t.Name == v.GetType().FullName;
 }
 
 /// <summary>A named CEL function with its overloads.</summary>

@@ -33,6 +33,9 @@ internal abstract class Node
 {
     public long Id;
     public abstract object Eval(Frame f);
+
+    /// <summary>Attaches this node's id to an error that has no position yet (shared error instances stay untouched).</summary>
+    protected object Tag(object r) => r is CelError { ExprId: 0 } e ? new CelError(e.Message) { ExprId = Id } : r;
 }
 
 internal sealed class ConstNode(object value) : Node
@@ -80,6 +83,8 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
 
     internal object Select(object o)
     {
+        if (o is Dictionary<string, object?> hd)
+            return hd.TryGetValue(field, out var hv) ? Values.Adapt(hv) : new CelError($"no such key: {field}") { ExprId = Id };
         if (o is CelError) return o;
         if (o is CelOptional opt)
         {
@@ -98,6 +103,7 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
 
     private object Has(object o)
     {
+        if (o is Dictionary<string, object?> hd) return Values.Bool(hd.ContainsKey(field));
         if (o is CelError) return o;
         if (o is CelOptional opt) return opt.HasValue ? Has(opt.Value!) : Values.False;
         if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
@@ -143,7 +149,7 @@ internal sealed class IndexNode(Node operand, Node index, bool optional) : Node
             if (r is CelError e && (e.Message.StartsWith("no such key", StringComparison.Ordinal) || e.Message.StartsWith("index out of bounds", StringComparison.Ordinal) || e.Message.StartsWith("invalid_argument", StringComparison.Ordinal))) return CelOptional.None;
             return r is CelError ? r : CelOptional.Of(r);
         }
-        return Operators.Index(o, k);
+        return Tag(Operators.Index(o, k));
     }
 }
 
@@ -229,7 +235,7 @@ internal sealed class BinaryOpNode(Node left, Node right, Func<object, object, o
         var r = right.Eval(f);
         if (r is CelError) return r;
         f.AddCost(1);
-        return op(l, r);
+        return Tag(op(l, r));
     }
 }
 
@@ -240,7 +246,7 @@ internal sealed class UnaryOpNode(Node operand, Func<object, object> op) : Node
         var v = operand.Eval(f);
         if (v is CelError) return v;
         f.AddCost(1);
-        return op(v);
+        return Tag(op(v));
     }
 }
 
@@ -265,7 +271,7 @@ internal sealed class CallNode(string name, Node[] args, CelOverload[] candidate
             {
                 try
                 {
-                    return o.Impl(vals);
+                    return Tag(o.Impl(vals));
                 }
                 catch (CostLimitExceededException) { throw; }
                 catch (OperationCanceledException) { throw; }
@@ -291,7 +297,7 @@ internal sealed class Call1Node(string name, Node arg, CelOverload overload) : N
         var a = arg.Eval(f);
         if (a is CelError) return a;
         if (!CelOverload.Matches(_p, a)) return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)})'") { ExprId = Id };
-        try { return _fn(a); }
+        try { return Tag(_fn(a)); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }
@@ -312,7 +318,7 @@ internal sealed class Call2Node(string name, Node a0, Node a1, CelOverload overl
         if (b is CelError) return b;
         if (!CelOverload.Matches(_p0, a) || !CelOverload.Matches(_p1, b))
             return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)}, {Values.TypeName(b)})'") { ExprId = Id };
-        try { return _fn(a, b); }
+        try { return Tag(_fn(a, b)); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }

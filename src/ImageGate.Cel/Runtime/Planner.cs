@@ -231,7 +231,10 @@ internal sealed class Planner
                 case "cel.@mapInsert":
                     return c.Args.Length == 3 ? new MapInsertCopyNode(Plan(c.Args[0]), Plan(c.Args[1]), Plan(c.Args[2])) { Id = c.Id } : new MapInsertCopyNode(Plan(c.Args[0]), null, Plan(c.Args[1])) { Id = c.Id };
             }
-            return PlanFunction(c.Function.TrimStart('.'), null, c.Args, c.Id);
+            var global = c.Function.TrimStart('.');
+            foreach (var cand in _env.Candidates(c.Function))
+                if (_env.FindFunction(cand) is { } gf && gf.Overloads.Any(o => !o.IsMember && o.Parameters.Length == c.Args.Length)) { global = cand; break; }
+            return PlanFunction(global, null, c.Args, c.Id);
         }
         // Receiver call, or a namespaced global function such as math.greatest(...).
         if (QualifiedName(c.Target) is { } q && IsGlobalRoot(RootName(c.Target)))

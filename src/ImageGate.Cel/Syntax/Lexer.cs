@@ -208,6 +208,7 @@ internal sealed class Lexer
         if (isFloat)
         {
             var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (double.IsInfinity(d)) throw new SyntaxError(start, "invalid double literal");
             return new Token(Tok.Double, start, _pos, d, text);
         }
         if (Peek() is 'u' or 'U')

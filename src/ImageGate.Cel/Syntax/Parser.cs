@@ -237,7 +237,7 @@ public sealed class Parser
                 var nameTok = Cur;
                 if (nameTok.Kind is not (Tok.Ident or Tok.QuotedIdent))
                 {
-                    if (nameTok.Kind is Tok.True or Tok.False or Tok.Null or Tok.In or Tok.Reserved)
+                    if (nameTok.Kind is Tok.Reserved)
                         nameTok = nameTok with { Value = nameTok.Text };
                     else throw Unexpected();
                 }
@@ -500,6 +500,11 @@ public sealed class Parser
         {
             case "all" or "exists" or "exists_one" or "existsOne" or "map" or "filter" or "transformList" or "transformMap" or "transformMapEntry":
                 return ExpandComprehension(offset, target, fn, args);
+            case "sortBy" when args.Length == 2:
+            {
+                var keys = ExpandComprehension(offset, target, "map", args)!;
+                return new CallExpr { Id = NewId(), Offset = offset, Target = target, Function = "@sortByAssociatedKeys", Args = [keys] };
+            }
             case "optMap" or "optFlatMap" when args.Length == 2:
             {
                 var v = SimpleName(args[0]) ?? throw new SyntaxError(args[0].Offset, $"{fn}() variable name must be a simple identifier");
@@ -530,7 +535,7 @@ public sealed class Parser
         };
         var oneVar = fn switch
         {
-            "all" or "exists" or "exists_one" or "filter" => args.Length == 2,
+            "all" or "exists" or "exists_one" or "existsOne" or "filter" => args.Length == 2,
             "map" => args.Length is 2 or 3,
             _ => false,
         };
@@ -544,7 +549,7 @@ public sealed class Parser
             rest = 2;
             if (iter == iter2) throw new SyntaxError(args[1].Offset, $"duplicate variable name: {iter}");
         }
-        if (iter == Accu || iter2 == Accu) throw new SyntaxError(args[0].Offset, "iteration variable overwrites accumulator variable");
+        if (iter is Accu or "__result__" || iter2 is Accu or "__result__") throw new SyntaxError(args[0].Offset, "iteration variable overwrites accumulator variable");
         Expr Acc() => Ident(offset, Accu);
         Expr init, cond, step, result;
         switch (fn)

@@ -99,8 +99,6 @@ public sealed class CelType : IEquatable<CelType>
 
     public override int GetHashCode() => HashCode.Combine(Kind, Name);
 
-    /// <summary>Prints the type the way CEL error messages do (<c>list(int)</c>).</summary>
-    public override string ToString() => Parameters.Count == 0 || (Kind is CelTypeKind.List or CelTypeKind.Map or CelTypeKind.Type && ReferenceEquals(this, RuntimeType) && Kind != CelTypeKind.Type)
-        ? Name
-        : Name + "(" + string.Join(", ", Parameters) + ")";
+    /// <summary>Prints the type the way CEL error messages do (<c>list(int)</c>, <c>map(string, dyn)</c>).</summary>
+    public override string ToString() => Parameters.Count == 0 ? Name : Name + "(" + string.Join(", ", Parameters) + ")";
 }

@@ -33,10 +33,12 @@ public static class Values
     /// <summary>Converts a host value (CLR primitive, collection, JsonNode, JsonElement) to a CEL value without copying collections.</summary>
     public static object Adapt(object? v)
     {
+        // Fast path for the shapes JSON-like host data usually has.
+        if (v is string or bool or long || v is Dictionary<string, object?> || v is List<object?>) return v;
         switch (v)
         {
             case null: return CelNull.Value;
-            case string or bool or long or double or ulong: return v;
+            case double or ulong: return v;
             case int i: return Int(i);
             case JsonElement e: return AdaptElement(e);
             case JsonNode n: return AdaptNode(n);
@@ -122,8 +124,13 @@ public static class Values
         ValueKind.Type => CelType.TypeType,
         ValueKind.Optional => CelType.OptionalType,
         ValueKind.Error => CelType.Error,
-        _ => v is ICelObject o ? o.CelType : CelType.Opaque(v.GetType().Name),
+        _ => v is ICelObject o ? o.CelType : HostTypes.TryGetValue(v.GetType(), out var ht) ? ht : CelType.Opaque(v.GetType().Name),
     };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, CelType> HostTypes = new();
+
+    /// <summary>Maps a CLR type to the CEL (opaque) type its instances have, for hosts that pass objects not implementing ICelObject.</summary>
+    public static void RegisterHostType(Type clrType, CelType celType) => HostTypes[clrType] = celType;
 
     /// <summary>Type name for error messages.</summary>
     public static string TypeName(object? v) => v is null ? "null" : TypeOf(v).Name;
@@ -131,12 +138,13 @@ public static class Values
     // ---------------------------------------------------------------- lists
 
     /// <summary>Whether the value is a list.</summary>
-    public static bool IsList(object v) => v is CelList || (v is IList && v is not IDictionary) || v is JsonArray || (v is JsonElement e && e.ValueKind == JsonValueKind.Array);
+    public static bool IsList(object v) => v is CelList || v is List<object?> || (v is IList && v is not IDictionary) || v is JsonArray || (v is JsonElement e && e.ValueKind == JsonValueKind.Array);
 
     /// <summary>Number of elements of a list value.</summary>
     public static int ListCount(object list) => list switch
     {
         CelList l => l.Items.Length,
+        List<object?> l => l.Count,
         IList l => l.Count,
         JsonArray a => a.Count,
         JsonElement e => e.GetArrayLength(),
@@ -147,6 +155,7 @@ public static class Values
     public static object ListGet(object list, int i) => list switch
     {
         CelList l => l.Items[i],
+        List<object?> l => Adapt(l[i]),
         IList l => Adapt(l[i]),
         JsonArray a => Adapt(a[i]),
         JsonElement e => Adapt(e[i]),
@@ -166,7 +175,7 @@ public static class Values
     // ---------------------------------------------------------------- maps
 
     /// <summary>Whether the value is a map.</summary>
-    public static bool IsMap(object v) => v is CelMap || v is IDictionary<string, object?> || v is JsonObject || v is IReadOnlyDictionary<string, object?> || v is IDictionary || (v is JsonElement e && e.ValueKind == JsonValueKind.Object);
+    public static bool IsMap(object v) => v is Dictionary<string, object?> || v is CelMap || v is IDictionary<string, object?> || v is JsonObject || v is IReadOnlyDictionary<string, object?> || v is IDictionary || (v is JsonElement e && e.ValueKind == JsonValueKind.Object);
 
     /// <summary>Number of entries of a map value.</summary>
     public static int MapCount(object map) => map switch
@@ -192,6 +201,9 @@ public static class Values
     {
         switch (map)
         {
+            case Dictionary<string, object?> hd when key is string hs:
+                if (hd.TryGetValue(hs, out var hv)) { value = Adapt(hv); return true; }
+                break;
             case CelMap m:
                 return m.Entries.TryGetValue(key, out value!);
             case IDictionary<string, object?> d when key is string s:
