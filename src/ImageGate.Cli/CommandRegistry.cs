@@ -13,6 +13,7 @@ public static class CommandRegistry
         new ImagesCommand(),
         new ApplyCommand(),
         new TestCommand(),
+        new CelEvalCommand(),
     ];
 
     /// <summary>The command named by the leading words of <paramref name="args"/> (longest match), and how many
