@@ -8,12 +8,12 @@ namespace ImageGate.Policies.Tests;
 internal static class TestYaml
 {
     public const string PodRules = """
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
+        matchConstraints:
+          resourceRules:
+          - apiGroups: [""]
+            apiVersions: [v1]
+            operations: [CREATE]
+            resources: [pods]
         """;
 
     /// <summary>A policy document; <paramref name="spec"/> is indented by two spaces under <c>spec:</c>.</summary>
@@ -30,7 +30,7 @@ internal static class TestYaml
     /// <summary>A policy with pod resource rules, empty attestors and validations unless <paramref name="extra"/> sets them.</summary>
     public static string PodPolicy(string extra, string apiVersion = "v1", string kind = "ImageValidatingPolicy")
     {
-        var body = PodRules.TrimEnd() + "\n" + extra.TrimEnd();
+        var body = PodRules.TrimEnd() + "\n" + Unindent(extra).TrimEnd();
         if (!extra.Contains("attestors:", StringComparison.Ordinal))
         {
             body += "\nattestors: []";

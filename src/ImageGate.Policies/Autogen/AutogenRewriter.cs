@@ -69,7 +69,7 @@ public static class AutogenRewriter
 
     private static bool IsProtected(string text, int at)
     {
-        if (string.CompareOrdinal(text, at, ProtectedSuffix, 0, ProtectedSuffix.Length) != 0 || at + ProtectedSuffix.Length > text.Length)
+        if (at + ProtectedSuffix.Length > text.Length || string.CompareOrdinal(text, at, ProtectedSuffix, 0, ProtectedSuffix.Length) != 0)
         {
             return false;
         }

@@ -69,7 +69,7 @@ internal static class ExceptionReader
         {
             Path = s.Path,
             Span = s.Span,
-            PolicyRefs = refs,
+            PolicyRefs = refs.AsReadOnly(),
             MatchConditions = SpecReader.ReadNamedExpressions(s, "matchConditions"),
             ExpiresAt = expiresAt,
             ReportResult = s.Enum("reportResult", ReportResults) ?? ExceptionReportResult.Skip,

@@ -32,16 +32,32 @@ internal sealed class LoadContext(string file, PolicyLoaderOptions options)
         new(File, (int)node.Start.Line, (int)node.Start.Column, (int)node.End.Line, (int)node.End.Column);
 
     public void Error(string code, string path, YamlNode node, string message) =>
-        Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, code, message, path, SpanOf(node)));
+        Add(new PolicyDiagnostic(DiagnosticSeverity.Error, code, message, path, SpanOf(node)));
 
     public void Error(string code, string path, SourceSpan span, string message) =>
-        Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, code, message, path, span));
+        Add(new PolicyDiagnostic(DiagnosticSeverity.Error, code, message, path, span));
 
     public void Warning(string code, string path, SourceSpan span, string message) =>
-        Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, code, message, path, span));
+        Add(new PolicyDiagnostic(DiagnosticSeverity.Warning, code, message, path, span));
 
     public void Notice(string code, string path, SourceSpan span, string message) =>
-        Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Notice, code, message, path, span));
+        Add(new PolicyDiagnostic(DiagnosticSeverity.Notice, code, message, path, span));
+
+    /// <summary>Keeps at most <see cref="MaxDiagnostics"/> per document, then one line saying the rest was dropped.</summary>
+    private void Add(PolicyDiagnostic diagnostic)
+    {
+        if (Diagnostics.Count < MaxDiagnostics)
+        {
+            Diagnostics.Add(diagnostic);
+        }
+        else if (Diagnostics.Count == MaxDiagnostics)
+        {
+            Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Limit,
+                $"more than {MaxDiagnostics} problems in this document; the rest are not shown", "", diagnostic.Span));
+        }
+    }
+
+    private const int MaxDiagnostics = 100;
 
     public string Rewrite(string text) => Transform is null ? text : Transform(text);
 
@@ -55,8 +71,9 @@ internal sealed class LoadContext(string file, PolicyLoaderOptions options)
         if (!budgetReported)
         {
             budgetReported = true;
-            Error(DiagnosticCodes.Limit, "", node,
-                $"document has more than {Options.MaxNodesPerDocument} nodes (after alias expansion); not loaded");
+            // Added past the diagnostics cap: this is the one error that explains the others.
+            Diagnostics.Add(new PolicyDiagnostic(DiagnosticSeverity.Error, DiagnosticCodes.Limit,
+                $"document has more than {Options.MaxNodesPerDocument} nodes (after alias expansion); not loaded", "", SpanOf(node)));
         }
         return false;
     }

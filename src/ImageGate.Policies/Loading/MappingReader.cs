@@ -39,9 +39,12 @@ internal sealed class MappingReader
     public SourceSpan Span => Context.SpanOf(Node);
 
     /// <summary>Locations of the fields taken so far, keyed by model field name.</summary>
-    public IReadOnlyDictionary<string, FieldLocation> Fields => fields;
+    public IReadOnlyDictionary<string, FieldLocation> Fields => fields.AsReadOnly();
 
     public string ChildPath(string key) => FieldPath.Child(Path, key);
+
+    /// <summary>The span of a written key, or of the mapping when the key is absent.</summary>
+    public SourceSpan KeySpan(string key) => entries.TryGetValue(key, out var e) ? Context.SpanOf(e.Key) : Span;
 
     /// <summary>True when the key is written with a non-null value.</summary>
     public bool Has(string key) => entries.TryGetValue(key, out var e) && !YamlScalars.IsNull(e.Value);
@@ -166,7 +169,7 @@ internal sealed class MappingReader
             }
             items.Add((sequence.Children[i], FieldPath.Index(path, i)));
         }
-        return items;
+        return items.AsReadOnly();
     }
 
     public IReadOnlyList<string> StringList(string key, string? modelName = null)
@@ -179,7 +182,7 @@ internal sealed class MappingReader
                 result.Add(s);
             }
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     public IReadOnlyDictionary<string, string> StringMap(string key, string? modelName = null)
@@ -188,12 +191,12 @@ internal sealed class MappingReader
         var node = Take(key, modelName);
         if (node is null)
         {
-            return result;
+            return result.AsReadOnly();
         }
         if (node is not YamlMappingNode map)
         {
             TypeError(node, ChildPath(key), "an object of strings");
-            return result;
+            return result.AsReadOnly();
         }
         foreach (var (k, v) in map.Children)
         {
@@ -208,7 +211,7 @@ internal sealed class MappingReader
                 result[Context.Rewrite(name)] = s;
             }
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     public CelExpression? Expression(string key, string? modelName = null)
@@ -329,6 +332,6 @@ internal sealed class MappingReader
                 Context.Error(DiagnosticCodes.UnknownField, ChildPath(name), entry.Key, $"unknown field \"{name}\"");
             }
         }
-        return fields;
+        return fields.AsReadOnly();
     }
 }

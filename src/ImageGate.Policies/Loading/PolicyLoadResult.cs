@@ -25,6 +25,10 @@ public sealed record PolicyLoadResult(
     /// <summary>True when at least one document was invalid (the CLI exits 2).</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>The exceptions whose <c>policyRefs</c> name this policy (or its autogen variants' parent), in input order.</summary>
+    public IReadOnlyList<PolicyException> ExceptionsFor(ImageValidatingPolicy policy) =>
+        [.. Exceptions.Where(e => e.AppliesTo(policy))];
+
     /// <summary>Concatenates results, keeping their order.</summary>
     public static PolicyLoadResult Combine(IEnumerable<PolicyLoadResult> results)
     {

@@ -81,34 +81,66 @@ public static class PolicyLoader
     public static PolicyLoadResult LoadDocument(YamlNode root, string fileName, PolicyLoaderOptions? options = null) =>
         LoadDocuments([root], fileName, options);
 
-    /// <summary>Streams parser events once to refuse input too deep or with too many documents before the
-    /// recursive loader sees it.</summary>
+    /// <summary>Streams parser events once to refuse, before anything is built, input that is too deep, has too
+    /// many documents, or expands through aliases to more nodes than a document may have (alias bombs).</summary>
     private static PolicyDiagnostic? CheckStructure(string text, string fileName, PolicyLoaderOptions options)
     {
         var parser = new Parser(new StringReader(text));
-        var depth = 0;
+        var open = new Stack<(string? Anchor, long Start)>();
+        var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long expanded = 0;
         var documents = 0;
         var last = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
-                last = parser.Current!.End;
-                switch (parser.Current)
+                var current = parser.Current!;
+                last = current.End;
+                switch (current)
                 {
-                    case MappingStart or SequenceStart:
-                        if (++depth > options.MaxDepth)
+                    case DocumentStart:
+                        if (++documents > options.MaxDocumentsPerFile)
                         {
-                            return Diagnostic(fileName, parser.Current.Start, DiagnosticCodes.Limit,
+                            return Diagnostic(fileName, current.Start, DiagnosticCodes.Limit,
+                                $"more than {options.MaxDocumentsPerFile} documents; not loaded");
+                        }
+                        expanded = 0;
+                        anchorSizes.Clear();
+                        break;
+                    case MappingStart or SequenceStart:
+                        if (open.Count >= options.MaxDepth)
+                        {
+                            return Diagnostic(fileName, current.Start, DiagnosticCodes.Limit,
                                 $"YAML nested deeper than {options.MaxDepth} levels; not loaded");
                         }
+                        var anchor = ((NodeEvent)current).Anchor;
+                        open.Push((anchor.IsEmpty ? null : anchor.Value, expanded));
+                        expanded++;
                         break;
                     case MappingEnd or SequenceEnd:
-                        depth--;
+                        var (name, start) = open.Pop();
+                        if (name is not null)
+                        {
+                            anchorSizes[name] = expanded - start;
+                        }
                         break;
-                    case DocumentStart when ++documents > options.MaxDocumentsPerFile:
-                        return Diagnostic(fileName, parser.Current.Start, DiagnosticCodes.Limit,
-                            $"more than {options.MaxDocumentsPerFile} documents; not loaded");
+                    case Scalar scalar:
+                        expanded++;
+                        if (!scalar.Anchor.IsEmpty)
+                        {
+                            anchorSizes[scalar.Anchor.Value] = 1;
+                        }
+                        break;
+                    case AnchorAlias alias:
+                        // Saturating add: sizes compound exponentially in a bomb.
+                        expanded = Math.Min(long.MaxValue / 2, expanded + anchorSizes.GetValueOrDefault(alias.Value.Value, 1));
+                        break;
+                }
+                if (expanded > options.MaxNodesPerDocument)
+                {
+                    return Diagnostic(fileName, current.Start, DiagnosticCodes.Limit,
+                        $"document expands to more than {options.MaxNodesPerDocument} nodes (counting alias expansion); not loaded");
                 }
             }
         }
@@ -119,7 +151,8 @@ public static class PolicyLoader
         catch (InvalidOperationException e)
         {
             // The scanner reports some malformed input this way; the last good event gives the position.
-            return Diagnostic(fileName, last, DiagnosticCodes.InvalidYaml, "invalid YAML: the parser cannot continue after this position (" + e.Message + ")");
+            return Diagnostic(fileName, last, DiagnosticCodes.InvalidYaml,
+                "invalid YAML: the parser cannot continue after this position (" + e.Message + ")");
         }
         return null;
     }

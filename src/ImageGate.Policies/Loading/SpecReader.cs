@@ -138,7 +138,7 @@ internal static class SpecReader
             };
             rules.Add(rule with { Fields = r.Finish() });
         }
-        return rules;
+        return rules.AsReadOnly();
     }
 
     private static LabelSelector? ReadSelector(MappingReader? s)
@@ -172,7 +172,7 @@ internal static class SpecReader
             var requirement = new LabelSelectorRequirement(key, op ?? "", values) { Path = e.Path, Span = e.Span };
             requirements.Add(requirement with { Fields = e.Finish() });
         }
-        var selector = new LabelSelector(labels, requirements) { Path = s.Path, Span = s.Span };
+        var selector = new LabelSelector(labels, requirements.AsReadOnly()) { Path = s.Path, Span = s.Span };
         return selector with { Fields = s.Finish() };
     }
 
@@ -192,7 +192,7 @@ internal static class SpecReader
             };
             result.Add(named with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static IReadOnlyList<ValidationAction> ReadActions(MappingReader spec)
@@ -211,7 +211,7 @@ internal static class SpecReader
             }
             actions.Add(action);
         }
-        return actions.Count == 0 ? [ValidationAction.Deny] : actions;
+        return actions.Count == 0 ? [ValidationAction.Deny] : actions.AsReadOnly();
     }
 
     private static IReadOnlyList<AuditAnnotation> ReadAuditAnnotations(MappingReader spec)
@@ -230,7 +230,7 @@ internal static class SpecReader
             };
             result.Add(annotation with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static IReadOnlyList<ValidationRule> ReadValidations(MappingReader spec)
@@ -253,7 +253,7 @@ internal static class SpecReader
             };
             result.Add(rule with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static IReadOnlyList<ImageReferenceMatcher> ReadImageMatchers(MappingReader spec)
@@ -261,7 +261,8 @@ internal static class SpecReader
         var seedEra = spec.Has("imageRules");
         if (seedEra && spec.Context.SeedEraAllowed && spec.Has("matchImageReferences"))
         {
-            spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath("imageRules"), spec.Span,
+            spec.Ignore("matchImageReferences");
+            spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath("imageRules"), spec.KeySpan("imageRules"),
                 "set either imageRules (seed-era spelling) or matchImageReferences, not both");
         }
         var items = seedEra
@@ -293,7 +294,7 @@ internal static class SpecReader
             var matcher = new ImageReferenceMatcher(glob, expression) { Path = item.Path, Span = item.Span };
             result.Add(matcher with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static IReadOnlyList<Attestor> ReadAttestors(MappingReader spec)
@@ -316,7 +317,7 @@ internal static class SpecReader
             var attestor = new Attestor(name, cosign, notary) { Path = item.Path, Span = item.Span };
             result.Add(attestor with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static CosignAttestor? ReadCosign(MappingReader? c)
@@ -393,7 +394,7 @@ internal static class SpecReader
             };
             identities.Add(identity with { Fields = i.Finish() });
         }
-        var keyless = new CosignKeyless(identities, k.String("roots"), k.StringMap("additionalExtensions"))
+        var keyless = new CosignKeyless(identities.AsReadOnly(), k.String("roots"), k.StringMap("additionalExtensions"))
         {
             Path = k.Path,
             Span = k.Span,
@@ -470,7 +471,7 @@ internal static class SpecReader
             secrets.Add(item.String("name") ?? "");
             item.Finish();
         }
-        var source = new SignatureSource(s.String("repository"), secrets, s.String("tagPrefix"))
+        var source = new SignatureSource(s.String("repository"), secrets.AsReadOnly(), s.String("tagPrefix"))
         {
             Path = s.Path,
             Span = s.Span,
@@ -546,7 +547,7 @@ internal static class SpecReader
             var attestation = new Attestation(name, inToto, referrer) { Path = item.Path, Span = item.Span };
             result.Add(attestation with { Fields = item.Finish() });
         }
-        return result;
+        return result.AsReadOnly();
     }
 
     private static string? ReadTypeObject(MappingReader? o)
@@ -574,7 +575,7 @@ internal static class SpecReader
                 providers.Add(provider);
             }
         }
-        var credentials = new RegistryCredentials(c.Boolean("allowInsecureRegistry") ?? false, providers, c.StringList("secrets"))
+        var credentials = new RegistryCredentials(c.Boolean("allowInsecureRegistry") ?? false, providers.AsReadOnly(), c.StringList("secrets"))
         {
             Path = c.Path,
             Span = c.Span,
@@ -596,7 +597,7 @@ internal static class SpecReader
         {
             if (spec.Context.SeedEraAllowed && spec.Has(flag) && spec.Has("validationConfigurations"))
             {
-                spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath(flag), spec.Span,
+                spec.Context.Error(DiagnosticCodes.OneOf, spec.ChildPath(flag), spec.KeySpan(flag),
                     $"set {flag} either at spec level (seed-era spelling) or under validationConfigurations, not both");
             }
             if (spec.TakeSeedEra(flag, $"validationConfigurations.{flag}") is { } node)
@@ -618,7 +619,8 @@ internal static class SpecReader
         var ctx = spec.Context;
         if (ctx.SeedEraAllowed && spec.Has("generation") && spec.Has("autogen"))
         {
-            ctx.Error(DiagnosticCodes.OneOf, spec.ChildPath("generation"), spec.Span,
+            spec.Ignore("autogen");
+            ctx.Error(DiagnosticCodes.OneOf, spec.ChildPath("generation"), spec.KeySpan("generation"),
                 "set either generation (seed-era spelling) or autogen, not both");
         }
         var seedEra = spec.Has("generation");
@@ -652,7 +654,7 @@ internal static class SpecReader
         return new AutogenConfiguration(controllers);
     }
 
-    private static List<string> ReadControllerNames(MappingReader reader, IReadOnlyList<(YamlNode Node, string Path)> items)
+    private static IReadOnlyList<string> ReadControllerNames(MappingReader reader, IReadOnlyList<(YamlNode Node, string Path)> items)
     {
         var names = new List<string>();
         foreach (var (node, path) in items)
@@ -668,7 +670,7 @@ internal static class SpecReader
             }
             names.Add(name);
         }
-        return names;
+        return names.AsReadOnly();
     }
 
     private static EvaluationConfiguration ReadEvaluation(MappingReader? e)
