@@ -13,6 +13,7 @@ public static class CommandRegistry
         new ImagesCommand(),
         new ApplyCommand(),
         new TestCommand(),
+        new ValidateCommand(),
         new CelEvalCommand(),
     ];
 

@@ -199,4 +199,16 @@ public sealed class EvaluationCommandsTests
         Assert.AreEqual(1, runtime.ExitCode);
         StringAssert.Contains(runtime.Stderr, "division by zero");
     }
+
+    [TestMethod]
+    public void ValidateAcceptsTheExamplesAndRejectsInvalidPolicies()
+    {
+        var ok = CliRunner.Run(["validate", "examples/policies/current", "examples/policies/seed-era"]);
+        Assert.AreEqual(0, ok.ExitCode, ok.Stderr);
+        StringAssert.Contains(ok.Stdout, "0 errors");
+        var bad = CliRunner.Run(["validate", "examples/policies/invalid/unknown-field.yaml"]);
+        Assert.AreEqual(2, bad.ExitCode);
+        StringAssert.Contains(bad.Stderr, "examples/policies/invalid/unknown-field.yaml:17:7");
+        StringAssert.Contains(bad.Stderr, "spec.attestors[0].cosign.keyy");
+    }
 }
