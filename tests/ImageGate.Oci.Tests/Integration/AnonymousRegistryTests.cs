@@ -126,6 +126,17 @@ public sealed class AnonymousRegistryTests
     }
 
     [TestMethod]
+    public async Task DockerManifestListSelectsThePlatform()
+    {
+        using var client = NewClient();
+        var image = await client.GetImageAsync(Ref("demo/multi-docker:v1"), Platform.Parse("linux/arm64"));
+        Assert.AreEqual(MediaTypes.DockerManifestList, image.Index!.Descriptor.MediaType);
+        Assert.AreEqual(MediaTypes.DockerManifest, image.Manifest.Descriptor.MediaType);
+        var config = await client.GetBlobAsync(image.Reference, image.Manifest.Manifest.Config);
+        StringAssert.Contains(System.Text.Encoding.UTF8.GetString(config), "\"architecture\":\"arm64\"");
+    }
+
+    [TestMethod]
     public async Task ReferrersFallBackToTheTagSchema()
     {
         using var client = NewClient();
