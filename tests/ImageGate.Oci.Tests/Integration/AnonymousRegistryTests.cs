@@ -62,6 +62,22 @@ public sealed class AnonymousRegistryTests
     }
 
     [TestMethod]
+    public async Task BundleDiscoveryWithoutReferrersApiIsThreePlusTwoPerBundle()
+    {
+        using var client = NewClient();
+        var image = Ref("demo/app:v1");
+        var mark = await registry.MarkAsync();
+        var digest = (await client.ResolveAsync(image)).Digest;
+        foreach (var referrer in await client.GetReferrersAsync(image, digest, TestContent.BundleType))
+        {
+            var manifest = await client.GetManifestAsync(image.WithDigest(referrer.Digest));
+            await client.GetBlobAsync(image, manifest.Manifest.Layers.Single());
+        }
+        // HEAD, referrers API (404), fallback tag, then manifest + blob for the one bundle.
+        Assert.AreEqual(3 + 2, (await registry.RequestsSinceAsync(mark)).Count);
+    }
+
+    [TestMethod]
     public async Task ConcurrentLookupsShareOneRequest()
     {
         using var client = NewClient();
