@@ -13,6 +13,8 @@ public static class CommandRegistry
         new ImagesCommand(),
         new ApplyCommand(),
         new TestCommand(),
+        new ValidateCommand(),
+        new CelEvalCommand(),
     ];
 
     /// <summary>The command named by the leading words of <paramref name="args"/> (longest match), and how many

@@ -180,4 +180,35 @@ public sealed class EvaluationCommandsTests
         StringAssert.Contains(run.Stderr, "policy.yaml:14");
         StringAssert.Contains(run.Stderr, "spec.failurePolicy");
     }
+
+    [TestMethod]
+    public void CelEvalPrintsJsonOrTheErrorWithACaret()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "pod.yaml"), Pods.Split("---")[0]);
+        var ok = CliRunner.Run(["cel", "eval", "--expr", "object.spec.containers.map(c, parseImageReference(c.image).registry())", "--object", "pod.yaml"], dir);
+        Assert.AreEqual(0, ok.ExitCode, ok.Stderr);
+        CollectionAssert.AreEqual(new[] { "ghcr.io" }, JsonSerializer.Deserialize<string[]>(ok.Stdout));
+
+        var syntax = CliRunner.Run(["cel", "eval", "--expr", "1 + "], dir);
+        Assert.AreEqual(2, syntax.ExitCode);
+        StringAssert.Contains(syntax.Stderr, "<input>:1:5");
+        StringAssert.Contains(syntax.Stderr, "....^");
+
+        var runtime = CliRunner.Run(["cel", "eval", "--expr", "1 / 0"], dir);
+        Assert.AreEqual(1, runtime.ExitCode);
+        StringAssert.Contains(runtime.Stderr, "division by zero");
+    }
+
+    [TestMethod]
+    public void ValidateAcceptsTheExamplesAndRejectsInvalidPolicies()
+    {
+        var ok = CliRunner.Run(["validate", "examples/policies/current", "examples/policies/seed-era"]);
+        Assert.AreEqual(0, ok.ExitCode, ok.Stderr);
+        StringAssert.Contains(ok.Stdout, "0 errors");
+        var bad = CliRunner.Run(["validate", "examples/policies/invalid/unknown-field.yaml"]);
+        Assert.AreEqual(2, bad.ExitCode);
+        StringAssert.Contains(bad.Stderr, "examples/policies/invalid/unknown-field.yaml:17:7");
+        StringAssert.Contains(bad.Stderr, "spec.attestors[0].cosign.keyy");
+    }
 }

@@ -134,3 +134,36 @@ public sealed class SpanTests
         Assert.AreEqual(12, error.Span.Line);
     }
 }
+
+[TestClass]
+public sealed class ExpressionLocationTests
+{
+    [TestMethod]
+    public void OffsetsInsideExpressionsMapToTheFile()
+    {
+        var policy = TestYaml.LoadOne(TestYaml.PodPolicy("""
+            validations:
+            - expression: object.spec.x == 1
+            - expression: "object.spec.x == 1"
+            - expression: |
+                true &&
+                  object.bad
+            - expression: >
+                true &&
+                object.bad
+            - expression: "a\tb"
+            """));
+        var v = policy.Spec.Validations;
+        var plain = v[0].Expression;
+        Assert.AreEqual(new SourceSpan("policy.yaml", plain.Span.Line, plain.Span.Column + 7), plain.LocationAt(7));
+        var quoted = v[1].Expression;
+        Assert.AreEqual(new SourceSpan("policy.yaml", quoted.Span.Line, quoted.Span.Column + 8), quoted.LocationAt(7));
+        var literal = v[2].Expression;
+        Assert.AreEqual(new SourceSpan("policy.yaml", literal.Span.Line + 2, 0), literal.LocationAt(literal.Text.IndexOf("object", StringComparison.Ordinal)));
+        Assert.AreEqual($"policy.yaml:{literal.Span.Line + 2}", literal.LocationAt(10).ToString());
+        var folded = v[3].Expression;
+        Assert.AreEqual((folded.Span.Line, folded.Span.Column), (folded.LocationAt(9).Line, folded.LocationAt(9).Column));
+        var escaped = v[4].Expression;
+        Assert.AreEqual((escaped.Span.Line, escaped.Span.Column), (escaped.LocationAt(2).Line, escaped.LocationAt(2).Column), "escapes make columns unknowable");
+    }
+}

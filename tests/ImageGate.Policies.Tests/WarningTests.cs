@@ -50,6 +50,40 @@ public sealed class WarningTests
     }
 
     [TestMethod]
+    public void NamespacedPoliciesUsingGlobalContextOrHttpWarn()
+    {
+        var result = TestYaml.Load(TestYaml.PodPolicy("""
+            variables:
+            - {name: allowed, expression: "globalContext.Get('allowed-registries', '')"}
+            - {name: remote, expression: "http.Get('https://example.com/allow.json')"}
+            validations:
+            - expression: "'http.get(x)' != ''"
+            """, "v1", "NamespacedImageValidatingPolicy"));
+        Assert.IsFalse(result.HasErrors);
+        CollectionAssert.AreEqual(new[] { "spec.variables[0].expression", "spec.variables[1].expression" },
+            result.Warnings.Select(w => w.Path).ToArray(), "text inside a string literal is not a call");
+
+        var cluster = TestYaml.Load(TestYaml.PodPolicy("variables: [{name: g, expression: \"globalContext.Get('a', '')\"}]"));
+        Assert.IsEmpty(cluster.Warnings);
+    }
+
+    [TestMethod]
+    public void JsonModePoliciesNeedNoMatchConstraints()
+    {
+        var json = TestYaml.Load(TestYaml.Policy("""
+            evaluation: {mode: JSON}
+            images: [{name: app, expression: "[object.image]"}]
+            attestors: []
+            validations: [{expression: "images.app.size() >= 0"}]
+            """));
+        Assert.IsFalse(json.HasErrors, string.Join("\n", json.Errors));
+        Assert.IsNull(json.Policies.Single().Spec.MatchConstraints);
+
+        var kubernetes = TestYaml.SingleError(TestYaml.Policy("evaluation: {mode: Kubernetes}\nattestors: []\nvalidations: []"));
+        Assert.AreEqual("spec.matchConstraints", kubernetes.Path);
+    }
+
+    [TestMethod]
     public void MoreThan64MatchConditionsWarn()
     {
         var conditions = string.Join("\n", Enumerable.Range(0, 65).Select(i => $"- {{name: c{i}, expression: 'true'}}"));

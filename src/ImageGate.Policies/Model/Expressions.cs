@@ -7,6 +7,27 @@ public sealed record CelExpression(string Text) : PolicyNode
     /// <summary>How the scalar was written (block scalars start their text on the line after the span).</summary>
     public ScalarStyle Style { get; init; } = ScalarStyle.Plain;
 
+    /// <summary>The file position of a character of <see cref="Text"/> (e.g. a CEL error's offset): exact for
+    /// single-line plain and quoted scalars without escapes; for block scalars the line is exact and the column
+    /// unknown (0); otherwise the scalar's start.</summary>
+    public SourceSpan LocationAt(int offset)
+    {
+        offset = Math.Clamp(offset, 0, Text.Length);
+        var singleLine = !Text.Contains('\n') && Span.EndLine == Span.Line;
+        switch (Style)
+        {
+            case ScalarStyle.Plain when singleLine && Span.EndColumn - Span.Column == Text.Length:
+                return new SourceSpan(Span.File, Span.Line, Span.Column + offset);
+            case ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when singleLine && Span.EndColumn - Span.Column == Text.Length + 2:
+                return new SourceSpan(Span.File, Span.Line, Span.Column + 1 + offset);
+            case ScalarStyle.Literal:
+                var line = Text.AsSpan(0, offset).Count('\n');
+                return new SourceSpan(Span.File, Span.Line + 1 + line, 0);
+            default:
+                return Span with { EndLine = Span.Line, EndColumn = Span.Column };
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Text;
 }

@@ -11,8 +11,9 @@ public sealed record SourceSpan(string File, int Line, int Column, int EndLine, 
     /// <summary>A span for nodes that were not read from a file (for example generated ones).</summary>
     public static SourceSpan None(string file) => new(file, 0, 0);
 
-    /// <summary>Formats as <c>file:line:column</c>, the form compilers and SARIF viewers understand.</summary>
-    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}" : File;
+    /// <summary>Formats as <c>file:line:column</c> (or <c>file:line</c> when the column is unknown), the form
+    /// compilers and SARIF viewers understand.</summary>
+    public override string ToString() => Line <= 0 ? File : Column > 0 ? $"{File}:{Line}:{Column}" : $"{File}:{Line}";
 }
 
 /// <summary>Where one field of a node was written: its field path as the user spelled it and its span.</summary>

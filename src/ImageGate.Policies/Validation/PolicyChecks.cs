@@ -47,6 +47,10 @@ internal static partial class PolicyChecks
             ctx.Warning(DiagnosticCodes.Required, attestation.Path, attestation.Span,
                 "attestation has neither intoto nor referrer; nothing can verify it");
         }
+        if (policy.Kind == PolicyKind.NamespacedImageValidatingPolicy)
+        {
+            CheckNamespacedLibraries(policy, ctx);
+        }
         if (spec.WebhookTimeoutSeconds is { } timeout && timeout is < 1 or > 30)
         {
             ctx.Warning(DiagnosticCodes.Invalid, "spec.webhookConfiguration.timeoutSeconds", spec.Span,
@@ -57,6 +61,10 @@ internal static partial class PolicyChecks
     private static void CheckMatchConstraints(ImageValidatingPolicySpec spec, LoadContext ctx)
     {
         var match = spec.MatchConstraints;
+        if (spec.Evaluation.Mode == EvaluationMode.Json && match is null)
+        {
+            return; // JSON-mode policies judge arbitrary payloads (apply --json), not Kubernetes resources
+        }
         if (match is null || match.ResourceRules.Count == 0)
         {
             var at = match?.LocationOf("resourceRules") ?? spec.LocationOf("matchConstraints");
@@ -83,6 +91,25 @@ internal static partial class PolicyChecks
             {
                 ctx.Warning(DiagnosticCodes.Required, rule.Path, rule.Span,
                     $"the rule has no {string.Join(", ", empty)} and matches nothing");
+            }
+        }
+    }
+
+    /// <summary>The cluster refuses namespaced policies that read <c>globalContext</c>, and (unless a controller
+    /// flag allows it) that call <c>http</c>.</summary>
+    private static void CheckNamespacedLibraries(ImageValidatingPolicy policy, LoadContext ctx)
+    {
+        foreach (var item in PolicyExpressions.Of(policy))
+        {
+            var code = StringLiteral().Replace(item.Expression.Text, "''"); // text inside literals is not a call
+            foreach (var (library, pattern) in new[] { ("globalContext", GlobalContextUse()), ("http", HttpUse()) })
+            {
+                if (pattern.IsMatch(code))
+                {
+                    ctx.Warning(DiagnosticCodes.Invalid, item.Expression.Path, item.Expression.Span,
+                        $"{library}.* in a NamespacedImageValidatingPolicy: the cluster rejects such policies"
+                        + (library == "http" ? " unless --allowHTTPInNamespacedPolicies is set" : ""));
+                }
             }
         }
     }
@@ -163,6 +190,15 @@ internal static partial class PolicyChecks
             }
         }
     }
+
+    [GeneratedRegex(@"(?<![\w.])globalContext\s*\.")]
+    private static partial Regex GlobalContextUse();
+
+    [GeneratedRegex(@"(?<![\w.])http\s*\.\s*(get|Get|post|Post|client|Client)\s*\(")]
+    private static partial Regex HttpUse();
+
+    [GeneratedRegex(@"'(?:[^'\\]|\\.)*'|""(?:[^""\\]|\\.)*""")]
+    private static partial Regex StringLiteral();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex CelIdentifier();

@@ -13,9 +13,12 @@ public sealed class DockerConfigCredentialsTests
     [TestInitialize]
     public void Setup()
     {
-        dir = Path.Combine(RepoPaths.TestWork, "docker-config-" + Guid.NewGuid().ToString("N")[..8]);
+        dir = Scratch.NewDirectory("docker-config");
         Directory.CreateDirectory(Path.Combine(dir, "bin"));
     }
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(dir, recursive: true);
 
     private Func<string, string?> Env(params (string Name, string Value)[] values)
     {
@@ -160,5 +163,16 @@ public sealed class DockerConfigCredentialsTests
         StringAssert.Contains(missing.Message, "--registry-secret nope=FILE");
         var unknown = Assert.ThrowsExactly<CredentialProviderException>(() => CredentialProviders.Build(new CredentialSettings { Providers = ["oracle"] }, http));
         StringAssert.Contains(unknown.Message, "unknown credentials provider \"oracle\"");
+    }
+
+    [TestMethod]
+    public async Task KubernetesSecretJsonIsAccepted()
+    {
+        var config = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"auths":{"registry.example.com":{"username":"k8s","password":"k8s-SECRET"}}}"""));
+        var path = WriteConfig("""{"apiVersion":"v1","kind":"Secret","type":"kubernetes.io/dockerconfigjson","metadata":{"name":"regcred","namespace":"kyverno"},"data":{".dockerconfigjson":"CONFIG"}}""".Replace("CONFIG", config, StringComparison.Ordinal), "secret.json");
+        Assert.AreEqual("k8s", (await new DockerConfigCredentials([path], Env()).GetAsync("registry.example.com", "a/b", default))!.Username);
+        var opaque = WriteConfig("""{"apiVersion":"v1","kind":"Secret","type":"Opaque","data":{"token":"eA=="}}""", "opaque.json");
+        var e = await Assert.ThrowsExactlyAsync<CredentialProviderException>(async () => await new DockerConfigCredentials([opaque], Env()).GetAsync("registry.example.com", "a/b", default));
+        StringAssert.Contains(e.Message, "no .dockerconfigjson");
     }
 }
