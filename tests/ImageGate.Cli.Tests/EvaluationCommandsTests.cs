@@ -206,9 +206,9 @@ public sealed class EvaluationCommandsTests
         var ok = CliRunner.Run(["validate", "examples/policies/current", "examples/policies/seed-era"]);
         Assert.AreEqual(0, ok.ExitCode, ok.Stderr);
         StringAssert.Contains(ok.Stdout, "0 errors");
-        var bad = CliRunner.Run(["validate", "examples/policies/invalid/unknown-field.yaml"]);
+        var bad = CliRunner.Run(["validate", "tests/fixtures/policies/invalid/unknown-field.yaml"]);
         Assert.AreEqual(2, bad.ExitCode);
-        StringAssert.Contains(bad.Stderr, "examples/policies/invalid/unknown-field.yaml:17:7");
+        StringAssert.Contains(bad.Stderr, "tests/fixtures/policies/invalid/unknown-field.yaml:17:7");
         StringAssert.Contains(bad.Stderr, "spec.attestors[0].cosign.keyy");
     }
 }

@@ -9,7 +9,7 @@ namespace ImageGate.Policies.Tests;
 [TestClass]
 public sealed class InvalidExamplesTests
 {
-    private static string Folder => RepoPaths.Combine("examples", "policies", "invalid");
+    private static string Folder => RepoPaths.Combine("tests", "fixtures", "policies", "invalid");
 
     public static IEnumerable<object[]> Files =>
         Directory.GetFiles(Folder, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
