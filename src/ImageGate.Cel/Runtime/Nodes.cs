@@ -226,6 +226,18 @@ internal sealed class EqNode(Node left, Node right, bool negate) : Node
     }
 }
 
+/// <summary>Equality against a literal bool or string, the most common policy comparison.</summary>
+internal sealed class EqConstNode(Node left, object constant, bool negate) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is CelError) return l;
+        if (l.GetType() == constant.GetType()) return Values.Bool((constant is bool b ? (bool)l == b : (string)l == (string)constant) != negate);
+        return Values.Bool(Values.Equal(l, constant) != negate);
+    }
+}
+
 internal sealed class BinaryOpNode(Node left, Node right, Func<object, object, object> op) : Node
 {
     public override object Eval(Frame f)
@@ -391,9 +403,9 @@ internal sealed class MapNode(Node[] keys, Node[] vals, bool[] optional) : Node
 }
 
 /// <summary>Accumulator for map/filter/transformList comprehensions (appends in place).</summary>
-internal sealed class ListAccumulator
+internal sealed class ListAccumulator(int capacity)
 {
-    public readonly List<object> Items = [];
+    public readonly List<object> Items = new(capacity);
 }
 
 internal sealed class AppendNode(Node accu, Node elem) : Node
@@ -434,6 +446,64 @@ internal sealed class MapInsertNode(Node accu, Node? key, Node value) : Node
     }
 }
 
+/// <summary>
+/// The <c>all</c> (or, with IsExists, <c>exists</c>) macro evaluated directly: stops at the first deciding element;
+/// an error is returned only when no element decides the result (commutative absorption, as for <c>&amp;&amp;</c>/<c>||</c>).
+/// </summary>
+internal sealed class QuantifierNode : Node
+{
+    public required Node Range;
+    public required int IterSlot;
+    public int Iter2Slot = -1;
+    public required Node Predicate;
+    public bool IsExists;
+
+    public override object Eval(Frame f)
+    {
+        var range = Range.Eval(f);
+        if (range is CelError) return range;
+        object? error = null;
+        var decided = IsExists;
+        if (Values.IsList(range))
+        {
+            var n = Values.ListCount(range);
+            for (var i = 0; i < n; i++)
+            {
+                f.AddCost(1);
+                if (Iter2Slot >= 0)
+                {
+                    f.Slots[IterSlot] = Values.Int(i);
+                    f.Slots[Iter2Slot] = Values.ListGet(range, i);
+                }
+                else f.Slots[IterSlot] = Values.ListGet(range, i);
+                var v = Predicate.Eval(f);
+                if (v is bool b)
+                {
+                    if (b == decided) return Values.Bool(decided);
+                }
+                else error ??= v is CelError ? v : CelError.NoSuchOverload(IsExists ? "_||_" : "_&&_", v);
+            }
+        }
+        else if (Values.IsMap(range))
+        {
+            foreach (var kv in Values.MapEntries(range))
+            {
+                f.AddCost(1);
+                f.Slots[IterSlot] = kv.Key;
+                if (Iter2Slot >= 0) f.Slots[Iter2Slot] = kv.Value;
+                var v = Predicate.Eval(f);
+                if (v is bool b)
+                {
+                    if (b == decided) return Values.Bool(decided);
+                }
+                else error ??= v is CelError ? v : CelError.NoSuchOverload(IsExists ? "_||_" : "_&&_", v);
+            }
+        }
+        else return new CelError($"cannot iterate over value of type '{Values.TypeName(range)}'") { ExprId = Id };
+        return error ?? Values.Bool(!decided);
+    }
+}
+
 internal sealed class ComprehensionNode : Node
 {
     public required Node Range;
@@ -456,7 +526,7 @@ internal sealed class ComprehensionNode : Node
         }
         var range = Range.Eval(f);
         if (range is CelError) return range;
-        f.Slots[AccuSlot] = Mode switch { 1 => new ListAccumulator(), 2 => new CelMap(), _ => AccuInit.Eval(f) };
+        f.Slots[AccuSlot] = Mode switch { 1 => new ListAccumulator(Values.IsList(range) ? Values.ListCount(range) : 0), 2 => new CelMap(), _ => AccuInit.Eval(f) };
         if (Values.IsList(range))
         {
             var n = Values.ListCount(range);
