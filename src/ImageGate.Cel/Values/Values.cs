@@ -218,6 +218,7 @@ public static class Values
                 if (r.TryGetValue(s, out var rv)) { value = Adapt(rv); return true; }
                 break;
             case IDictionary nd:
+                if (key is string && nd.Contains(key)) { value = Adapt(nd[key]); return true; }
                 foreach (DictionaryEntry de in nd)
                     if (KeyEquals(Adapt(de.Key), key)) { value = Adapt(de.Value); return true; }
                 break;

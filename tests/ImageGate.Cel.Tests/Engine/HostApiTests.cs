@@ -163,3 +163,26 @@ public sealed class ErrorLocationTests
         Assert.AreEqual(1, program.Locate(missing)!.Line);
     }
 }
+
+[TestClass]
+public sealed class HostCollectionTests
+{
+    [TestMethod]
+    public void TypedDotNetCollectionsAndPrimitivesAreAdapted()
+    {
+        var vars = new Dictionary<string, object?>
+        {
+            ["labels"] = new Dictionary<string, string> { ["app"] = "web" },
+            ["ports"] = new List<int> { 80, 443 },
+            ["names"] = new[] { "a", "b" },
+            ["ratio"] = 0.5f,
+            ["count"] = 3,
+            ["when"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            ["ttl"] = TimeSpan.FromMinutes(90),
+            ["data"] = new byte[] { 1, 2 },
+        };
+        EvalHelper.IsTrue(
+            "labels.app == 'web' && 'app' in labels && ports.exists(p, p == 443) && names[1] == 'b' && ratio == 0.5 " +
+            "&& count + 1 == 4 && type(count) == int && when.getFullYear() == 2024 && ttl == duration('90m') && size(data) == 2", vars);
+    }
+}
