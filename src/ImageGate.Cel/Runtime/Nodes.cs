@@ -74,12 +74,17 @@ internal sealed class VarNode(int slot, string[] candidates, object? fallback) :
 internal sealed class SelectNode(Node operand, string field, bool testOnly) : Node
 {
     private readonly object _key = field;
+    public Node Operand => operand;
+    public string FieldName => (string)_key;
+    public bool IsPlainSelect => !testOnly;
 
     public override object Eval(Frame f)
     {
         var o = operand.Eval(f);
         return testOnly ? Has(o) : Select(o);
     }
+
+    internal static object SelectField(object o, string field, long id) => new SelectNode(new ConstNode(o), field, false) { Id = id }.Select(o);
 
     internal object Select(object o)
     {
@@ -109,6 +114,48 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
         if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
         if (o is ICelObject obj) return Values.Bool(obj.TryGetField(field, out _));
         return new CelError($"invalid type for field selection: {Values.TypeName(o)}") { ExprId = Id };
+    }
+}
+
+/// <summary>A chain of field selections <c>x.a.b.c</c> evaluated in one node.</summary>
+internal sealed class SelectPathNode(Node operand, string[] fields, long[] ids) : Node
+{
+    public SelectPathNode Extend(string field, long id) => new(operand, [.. fields, field], [.. ids, id]) { Id = id };
+
+    public override object Eval(Frame f)
+    {
+        var o = operand.Eval(f);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (o is Dictionary<string, object?> d)
+            {
+                if (!d.TryGetValue(fields[i], out var v)) return new CelError($"no such key: {fields[i]}") { ExprId = ids[i] };
+                o = Values.Adapt(v);
+                continue;
+            }
+            o = SelectNode.SelectField(o, fields[i], ids[i]);
+            if (o is CelError) return o;
+        }
+        return o;
+    }
+}
+
+/// <summary>A flattened chain of <c>&amp;&amp;</c> (or <c>||</c>): the first deciding operand wins, otherwise the first error.</summary>
+internal sealed class LogicChainNode(Node[] operands, bool isOr) : Node
+{
+    public override object Eval(Frame f)
+    {
+        object? error = null;
+        foreach (var n in operands)
+        {
+            var v = n.Eval(f);
+            if (v is bool b)
+            {
+                if (b == isOr) return v;
+            }
+            else error ??= v is CelError ? v : CelError.NoSuchOverload(isOr ? "_||_" : "_&&_", v);
+        }
+        return error ?? Values.Bool(!isOr);
     }
 }
 

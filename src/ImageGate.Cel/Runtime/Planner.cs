@@ -56,6 +56,16 @@ internal sealed class Planner
         return new ErrorNode("unsupported expression") { Id = e.Id };
     }
 
+    private static void Flatten(Expr e, string fn, List<Expr> into)
+    {
+        if (e is CallExpr { Target: null, Args.Length: 2 } c && c.Function == fn)
+        {
+            Flatten(c.Args[0], fn, into);
+            Flatten(c.Args[1], fn, into);
+        }
+        else into.Add(e);
+    }
+
     private Node PlanStruct(StructExpr st)
     {
         var type = _env.FindObjectType(st.TypeName.TrimStart('.'));
@@ -124,6 +134,11 @@ internal sealed class Planner
             if (_env.FindTypeName(qn.TrimStart('.')) is { } t) return new ConstNode(t) { Id = s.Id };
         }
         var operand = Plan(s.Operand);
+        if (!s.TestOnly)
+        {
+            if (operand is SelectPathNode path) return path.Extend(s.Field, s.Id);
+            if (operand is SelectNode { IsPlainSelect: true } inner) return new SelectPathNode(inner.Operand, [inner.FieldName, s.Field], [inner.Id, s.Id]) { Id = s.Id };
+        }
         return new SelectNode(operand, s.Field, s.TestOnly) { Id = s.Id };
     }
 
@@ -228,8 +243,12 @@ internal sealed class Planner
         {
             switch (c.Function)
             {
-                case "_&&_": return new AndNode(Plan(c.Args[0]), Plan(c.Args[1])) { Id = c.Id };
-                case "_||_": return new OrNode(Plan(c.Args[0]), Plan(c.Args[1])) { Id = c.Id };
+                case "_&&_" or "_||_":
+                {
+                    var operands = new List<Expr>();
+                    Flatten(c, c.Function, operands);
+                    return new LogicChainNode(operands.Select(Plan).ToArray(), c.Function == "_||_") { Id = c.Id };
+                }
                 case "!_": return new NotNode(Plan(c.Args[0])) { Id = c.Id };
                 case "@not_strictly_false": return new NotStrictlyFalseNode(Plan(c.Args[0])) { Id = c.Id };
                 case "_?_:_": return new TernaryNode(Plan(c.Args[0]), Plan(c.Args[1]), Plan(c.Args[2])) { Id = c.Id };
