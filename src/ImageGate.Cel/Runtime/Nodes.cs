@@ -117,6 +117,46 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
     }
 }
 
+/// <summary>
+/// <c>v.field</c> on a comprehension variable, memoised per evaluation: repeated selections of the same field of the
+/// same element (<c>has(c.x) &amp;&amp; c.x.y == 1 &amp;&amp; c.x.z == 2</c>) look the field up once.
+/// </summary>
+internal sealed class MemoSelectNode(int varSlot, string field, int cacheSlot) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var slots = f.Slots;
+        var o = slots[varSlot];
+        if (ReferenceEquals(slots[cacheSlot], o)) return slots[cacheSlot + 1];
+        object r;
+        if (o is Dictionary<string, object?> d)
+            r = d.TryGetValue(field, out var v) ? Values.Adapt(v) : new CelError($"no such key: {field}") { ExprId = Id };
+        else r = SelectNode.SelectField(o, field, Id);
+        slots[cacheSlot] = o;
+        slots[cacheSlot + 1] = r;
+        return r;
+    }
+}
+
+/// <summary><c>has(v.field)</c> on a comprehension variable, sharing the memo of <see cref="MemoSelectNode"/>.</summary>
+internal sealed class MemoHasNode(int varSlot, string field, int cacheSlot) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var slots = f.Slots;
+        var o = slots[varSlot];
+        if (ReferenceEquals(slots[cacheSlot], o) && slots[cacheSlot + 1] is not CelError) return Values.True;
+        if (o is Dictionary<string, object?> d)
+        {
+            if (!d.TryGetValue(field, out var v)) return Values.False;
+            slots[cacheSlot] = o;
+            slots[cacheSlot + 1] = Values.Adapt(v);
+            return Values.True;
+        }
+        return new SelectNode(new ConstNode(o), field, true) { Id = Id }.Eval(f);
+    }
+}
+
 /// <summary>A chain of field selections <c>x.a.b.c</c> evaluated in one node.</summary>
 internal sealed class SelectPathNode(Node operand, string[] fields, long[] ids) : Node
 {

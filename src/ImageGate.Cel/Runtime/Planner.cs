@@ -9,6 +9,7 @@ internal sealed class Planner
     private readonly CelEnvironment _env;
     private readonly List<(string Name, int Slot)> _scope = [];
     private readonly Dictionary<string, int> _globalSlots = [];
+    private readonly Dictionary<(int Slot, string Field), int> _memo = [];
     private int _slots;
 
     public Planner(CelEnvironment env) => _env = env;
@@ -132,6 +133,16 @@ internal sealed class Planner
             var qn = QualifiedName(s)!;
             if (ResolveGlobal(qn) is { } g) return g;
             if (_env.FindTypeName(qn.TrimStart('.')) is { } t) return new ConstNode(t) { Id = s.Id };
+        }
+        if (s.Operand is IdentExpr { Name: var local } && !local.StartsWith('.') && Local(local) is { } varSlot)
+        {
+            if (!_memo.TryGetValue((varSlot, s.Field), out var cacheSlot))
+            {
+                cacheSlot = _slots;
+                _slots += 2;
+                _memo[(varSlot, s.Field)] = cacheSlot;
+            }
+            return s.TestOnly ? new MemoHasNode(varSlot, s.Field, cacheSlot) { Id = s.Id } : new MemoSelectNode(varSlot, s.Field, cacheSlot) { Id = s.Id };
         }
         var operand = Plan(s.Operand);
         if (!s.TestOnly)

@@ -186,3 +186,23 @@ public sealed class HostCollectionTests
             "&& count + 1 == 4 && type(count) == int && when.getFullYear() == 2024 && ttl == duration('90m') && size(data) == 2", vars);
     }
 }
+
+[TestClass]
+public sealed class MemoisedSelectionTests
+{
+    [TestMethod]
+    public void RepeatedSelectionsOnComprehensionVariablesKeepCelSemantics()
+    {
+        var shared = new Dictionary<string, object?> { ["a"] = new Dictionary<string, object?> { ["b"] = 1L } };
+        var vars = new Dictionary<string, object?>
+        {
+            ["items"] = new List<object?> { shared, new Dictionary<string, object?>(), shared, new Dictionary<string, object?> { ["a"] = 5L } },
+        };
+        EvalHelper.IsTrue("items.map(i, has(i.a) && type(i.a) == map && has(i.a.b) ? i.a.b : 0) == [1, 0, 1, 0]", vars);
+        StringAssert.Contains(EvalHelper.Error("items.map(i, has(i.a) && has(i.a.b))", vars), "invalid type");
+        EvalHelper.IsTrue("items.filter(i, has(i.a)).size() == 3 && items.exists(i, i.a == 5)", vars);
+        StringAssert.Contains(EvalHelper.Error("items.all(i, i.a.b == 1)", vars), "no such key: a");
+        StringAssert.Contains(EvalHelper.Error("[dyn(1)].all(i, has(i.a))"), "invalid type");
+        EvalHelper.IsTrue("[{'x': 1}, {'x': 2}].map(m, m.x + m.x) == [2, 4]");
+    }
+}
