@@ -199,6 +199,7 @@ internal sealed class Re2PikeVm
         switch (node)
         {
             case CharSetNode set:
+                _ = set.Set.Ranges; // normalize now: matching threads must only read the set
                 Add(Op.Rune, set: set.Set);
                 break;
             case EmptyNode:

@@ -450,6 +450,24 @@ public sealed class Re2RegexTests
     }
 
     [TestMethod]
+    public void SharedInstances_MatchCorrectlyFromManyThreads()
+    {
+        var vmBacked = Re2Regex.Compile(@"\b([a-z]+)\b\pL*"); // word boundaries and \pL run on the VM
+        var dotNetBacked = Re2Regex.Compile(@"([a-z]+)=(\d+)");
+        var errors = 0;
+        Parallel.For(0, 2000, i =>
+        {
+            string word = new string('q', 1 + i % 7);
+            if (vmBacked.FindSubmatch("1 " + word + " y")?[1] != word
+                || dotNetBacked.FindSubmatch($"k{i}=v key={i}")?[2] != i.ToString())
+            {
+                Interlocked.Increment(ref errors);
+            }
+        });
+        Assert.AreEqual(0, errors);
+    }
+
+    [TestMethod]
     public void GetOrCompile_IsThreadSafe()
     {
         var errors = 0;
