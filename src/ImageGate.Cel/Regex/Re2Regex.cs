@@ -66,10 +66,11 @@ public sealed class Re2Regex
                 MatchTimeout);
             return new Re2Regex(pattern, regex, null, groupNames);
         }
-        catch (NotSupportedException e)
+        catch (NotSupportedException)
         {
-            // The non-backtracking engine refuses automata beyond its size limits.
-            throw new Re2SyntaxException("expression too large", e.Message, 0);
+            // The non-backtracking engine refuses large counted repetitions of multi-unit bodies
+            // (e.g. .{1000}); the VM handles them, or reports the expression as too large.
+            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1), groupNames);
         }
     }
 

@@ -369,9 +369,20 @@ public sealed class Re2RegexTests
     [DataRow(@"(a*)*")]
     [DataRow(@"(a{0})*")]
     [DataRow(@"[\x{0}-\x{10FFFF}]")]
+    [DataRow(@".{1000}")]
+    [DataRow(@"\x{1F600}{1000}")]
+    [DataRow(@"\pL{1000}")]
     public void Compile_AcceptsLimitsRe2Accepts(string pattern)
     {
         Assert.AreEqual(pattern, Re2Regex.Compile(pattern).Pattern);
+    }
+
+    [TestMethod]
+    public void LargeCountedRepetition_Matches()
+    {
+        Assert.IsTrue(Re2Regex.Compile(@"^.{1000}$").IsMatch(new string('\u03b1', 1000)));
+        Assert.IsFalse(Re2Regex.Compile(@"^.{1000}$").IsMatch(new string('\u03b1', 999)));
+        Assert.IsTrue(Re2Regex.Compile(@"^\x{1F600}{1000}$").IsMatch(string.Concat(Enumerable.Repeat("\U0001F600", 1000))));
     }
 
     [TestMethod]
