@@ -24,10 +24,12 @@ internal sealed class Re2PikeVm
 
     private readonly List<Inst> _prog = new();
     private readonly int _captureSlots;
+    private readonly string _pattern;
 
-    public Re2PikeVm(Re2Node root, int groupCount)
+    public Re2PikeVm(Re2Node root, int groupCount, string pattern)
     {
         _captureSlots = 2 * (groupCount + 1);
+        _pattern = pattern;
         Add(Op.Save, 0);
         Emit(root);
         Add(Op.Save, 1);
@@ -70,6 +72,8 @@ internal sealed class Re2PikeVm
     public int[]? Exec(string input, int start, bool groups = true)
     {
         int slots = groups ? _captureSlots : 2;
+        long startTicks = Environment.TickCount64;
+        int steps = 0;
         var current = new ThreadList(_prog.Count);
         var next = new ThreadList(_prog.Count);
         var stack = new Stack<(int Pc, int[] Caps)>();
@@ -109,6 +113,12 @@ internal sealed class Re2PikeVm
             if (atEnd)
             {
                 break;
+            }
+            // Matching is linear, but input length times program size can still be large: keep the same
+            // time limit as the .NET engine.
+            if ((++steps & 1023) == 0 && Environment.TickCount64 - startTicks > (long)Re2Regex.MatchTimeout.TotalMilliseconds)
+            {
+                throw new System.Text.RegularExpressions.RegexMatchTimeoutException(input, _pattern, Re2Regex.MatchTimeout);
             }
             pos += width;
             (current, next) = (next, current);

@@ -20,7 +20,7 @@ public sealed class Re2Regex
     /// <summary>Most patterns kept by <see cref="GetOrCompile"/>.</summary>
     public const int CacheCapacity = 1024;
 
-    /// <summary>Safety net on one matching call; matching is linear so only huge inputs come near it.</summary>
+    /// <summary>Safety net on one matching call (RegexMatchTimeoutException); matching is linear, so only huge inputs come near it.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly ConcurrentDictionary<string, Re2Regex> Cache = new(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public sealed class Re2Regex
         var node = Re2Parser.Parse(pattern, out var groupNames);
         if (Re2PikeVm.IsNeededFor(node))
         {
-            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1), groupNames);
+            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1, pattern), groupNames);
         }
         try
         {
@@ -70,7 +70,7 @@ public sealed class Re2Regex
         {
             // The non-backtracking engine refuses large counted repetitions of multi-unit bodies
             // (e.g. .{1000}); the VM handles them, or reports the expression as too large.
-            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1), groupNames);
+            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1, pattern), groupNames);
         }
     }
 
