@@ -12,6 +12,7 @@ public class CelPolicyBenchmarks
         "object.spec.containers.all(c, has(c.securityContext) && c.securityContext.runAsNonRoot == true && c.securityContext.allowPrivilegeEscalation == false && !c.image.endsWith(':latest') && (c.image.startsWith('ghcr.io/') || c.image.startsWith('registry.k8s.io/')) && has(c.resources) && has(c.resources.limits) && c.resources.limits.memory != '') && has(object.metadata.labels) && object.metadata.labels.prod == 'true' && object.spec.containers.map(c, c.name).size() == 10";
 
     private CelEnvironment _env = null!;
+    private Dictionary<string, object?> _pod = null!;
     private CelProgram _program = null!;
     private Activation _activation = null!;
 
@@ -70,12 +71,42 @@ public class CelPolicyBenchmarks
     {
         _env = Environment();
         _program = _env.Compile(Policy).Program ?? throw new InvalidOperationException("policy does not compile");
-        _activation = new Activation(new Dictionary<string, object?> { ["object"] = Pod() });
+        _pod = Pod();
+        _activation = new Activation(new Dictionary<string, object?> { ["object"] = _pod });
         if (_program.Evaluate(_activation) is not true) throw new InvalidOperationException("policy must evaluate to true");
     }
 
     [Benchmark]
     public object Evaluate() => _program.Evaluate(_activation);
+
+    /// <summary>The same policy written directly in C#: the floor for any interpreter on this machine.</summary>
+    [Benchmark(Baseline = true)]
+    public bool HandWritten() => HandWrittenPolicy(_pod);
+
+    /// <summary>The reference policy as plain C# over the same data.</summary>
+    public static bool HandWrittenPolicy(Dictionary<string, object?> pod)
+    {
+        var spec = (Dictionary<string, object?>)pod["spec"]!;
+        var containers = (List<object?>)spec["containers"]!;
+        foreach (var item in containers)
+        {
+            var c = (Dictionary<string, object?>)item!;
+            if (!c.TryGetValue("securityContext", out var scObj)) return false;
+            var sc = (Dictionary<string, object?>)scObj!;
+            if (!Equals(sc["runAsNonRoot"], true) || !Equals(sc["allowPrivilegeEscalation"], false)) return false;
+            var image = (string)c["image"]!;
+            if (image.EndsWith(":latest", StringComparison.Ordinal)) return false;
+            if (!image.StartsWith("ghcr.io/", StringComparison.Ordinal) && !image.StartsWith("registry.k8s.io/", StringComparison.Ordinal)) return false;
+            if (!c.TryGetValue("resources", out var resObj)) return false;
+            var res = (Dictionary<string, object?>)resObj!;
+            if (!res.TryGetValue("limits", out var limObj)) return false;
+            if ((string)((Dictionary<string, object?>)limObj!)["memory"]! == "") return false;
+        }
+        var metadata = (Dictionary<string, object?>)pod["metadata"]!;
+        if (!metadata.TryGetValue("labels", out var labelsObj)) return false;
+        if ((string?)((Dictionary<string, object?>)labelsObj!)["prod"] != "true") return false;
+        return containers.Select(c => ((Dictionary<string, object?>)c!)["name"]).ToList().Count == 10;
+    }
 
     [Benchmark]
     public CelProgram? ParseCheckPlan() => _env.Compile(Policy).Program;

@@ -74,12 +74,17 @@ internal sealed class VarNode(int slot, string[] candidates, object? fallback) :
 internal sealed class SelectNode(Node operand, string field, bool testOnly) : Node
 {
     private readonly object _key = field;
+    public Node Operand => operand;
+    public string FieldName => (string)_key;
+    public bool IsPlainSelect => !testOnly;
 
     public override object Eval(Frame f)
     {
         var o = operand.Eval(f);
         return testOnly ? Has(o) : Select(o);
     }
+
+    internal static object SelectField(object o, string field, long id) => new SelectNode(new ConstNode(o), field, false) { Id = id }.Select(o);
 
     internal object Select(object o)
     {
@@ -109,6 +114,88 @@ internal sealed class SelectNode(Node operand, string field, bool testOnly) : No
         if (Values.IsMap(o)) return Values.Bool(Values.MapTryGet(o, _key, out _));
         if (o is ICelObject obj) return Values.Bool(obj.TryGetField(field, out _));
         return new CelError($"invalid type for field selection: {Values.TypeName(o)}") { ExprId = Id };
+    }
+}
+
+/// <summary>
+/// <c>v.field</c> on a comprehension variable, memoised per evaluation: repeated selections of the same field of the
+/// same element (<c>has(c.x) &amp;&amp; c.x.y == 1 &amp;&amp; c.x.z == 2</c>) look the field up once.
+/// </summary>
+internal sealed class MemoSelectNode(int varSlot, string field, int cacheSlot) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var slots = f.Slots;
+        var o = slots[varSlot];
+        if (ReferenceEquals(slots[cacheSlot], o)) return slots[cacheSlot + 1];
+        object r;
+        if (o is Dictionary<string, object?> d)
+            r = d.TryGetValue(field, out var v) ? Values.Adapt(v) : new CelError($"no such key: {field}") { ExprId = Id };
+        else r = SelectNode.SelectField(o, field, Id);
+        slots[cacheSlot] = o;
+        slots[cacheSlot + 1] = r;
+        return r;
+    }
+}
+
+/// <summary><c>has(v.field)</c> on a comprehension variable, sharing the memo of <see cref="MemoSelectNode"/>.</summary>
+internal sealed class MemoHasNode(int varSlot, string field, int cacheSlot) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var slots = f.Slots;
+        var o = slots[varSlot];
+        if (ReferenceEquals(slots[cacheSlot], o) && slots[cacheSlot + 1] is not CelError) return Values.True;
+        if (o is Dictionary<string, object?> d)
+        {
+            if (!d.TryGetValue(field, out var v)) return Values.False;
+            slots[cacheSlot] = o;
+            slots[cacheSlot + 1] = Values.Adapt(v);
+            return Values.True;
+        }
+        return new SelectNode(new ConstNode(o), field, true) { Id = Id }.Eval(f);
+    }
+}
+
+/// <summary>A chain of field selections <c>x.a.b.c</c> evaluated in one node.</summary>
+internal sealed class SelectPathNode(Node operand, string[] fields, long[] ids) : Node
+{
+    public SelectPathNode Extend(string field, long id) => new(operand, [.. fields, field], [.. ids, id]) { Id = id };
+
+    public override object Eval(Frame f)
+    {
+        var o = operand.Eval(f);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (o is Dictionary<string, object?> d)
+            {
+                if (!d.TryGetValue(fields[i], out var v)) return new CelError($"no such key: {fields[i]}") { ExprId = ids[i] };
+                o = Values.Adapt(v);
+                continue;
+            }
+            o = SelectNode.SelectField(o, fields[i], ids[i]);
+            if (o is CelError) return o;
+        }
+        return o;
+    }
+}
+
+/// <summary>A flattened chain of <c>&amp;&amp;</c> (or <c>||</c>): the first deciding operand wins, otherwise the first error.</summary>
+internal sealed class LogicChainNode(Node[] operands, bool isOr) : Node
+{
+    public override object Eval(Frame f)
+    {
+        object? error = null;
+        foreach (var n in operands)
+        {
+            var v = n.Eval(f);
+            if (v is bool b)
+            {
+                if (b == isOr) return v;
+            }
+            else error ??= v is CelError ? v : CelError.NoSuchOverload(isOr ? "_||_" : "_&&_", v);
+        }
+        return error ?? Values.Bool(!isOr);
     }
 }
 
@@ -223,6 +310,18 @@ internal sealed class EqNode(Node left, Node right, bool negate) : Node
         var r = right.Eval(f);
         if (r is CelError) return r;
         return Values.Bool(Values.Equal(l, r) != negate);
+    }
+}
+
+/// <summary>Equality against a literal bool or string, the most common policy comparison.</summary>
+internal sealed class EqConstNode(Node left, object constant, bool negate) : Node
+{
+    public override object Eval(Frame f)
+    {
+        var l = left.Eval(f);
+        if (l is CelError) return l;
+        if (l.GetType() == constant.GetType()) return Values.Bool((constant is bool b ? (bool)l == b : (string)l == (string)constant) != negate);
+        return Values.Bool(Values.Equal(l, constant) != negate);
     }
 }
 
@@ -391,9 +490,9 @@ internal sealed class MapNode(Node[] keys, Node[] vals, bool[] optional) : Node
 }
 
 /// <summary>Accumulator for map/filter/transformList comprehensions (appends in place).</summary>
-internal sealed class ListAccumulator
+internal sealed class ListAccumulator(int capacity)
 {
-    public readonly List<object> Items = [];
+    public readonly List<object> Items = new(capacity);
 }
 
 internal sealed class AppendNode(Node accu, Node elem) : Node
@@ -434,6 +533,64 @@ internal sealed class MapInsertNode(Node accu, Node? key, Node value) : Node
     }
 }
 
+/// <summary>
+/// The <c>all</c> (or, with IsExists, <c>exists</c>) macro evaluated directly: stops at the first deciding element;
+/// an error is returned only when no element decides the result (commutative absorption, as for <c>&amp;&amp;</c>/<c>||</c>).
+/// </summary>
+internal sealed class QuantifierNode : Node
+{
+    public required Node Range;
+    public required int IterSlot;
+    public int Iter2Slot = -1;
+    public required Node Predicate;
+    public bool IsExists;
+
+    public override object Eval(Frame f)
+    {
+        var range = Range.Eval(f);
+        if (range is CelError) return range;
+        object? error = null;
+        var decided = IsExists;
+        if (Values.IsList(range))
+        {
+            var n = Values.ListCount(range);
+            for (var i = 0; i < n; i++)
+            {
+                f.AddCost(1);
+                if (Iter2Slot >= 0)
+                {
+                    f.Slots[IterSlot] = Values.Int(i);
+                    f.Slots[Iter2Slot] = Values.ListGet(range, i);
+                }
+                else f.Slots[IterSlot] = Values.ListGet(range, i);
+                var v = Predicate.Eval(f);
+                if (v is bool b)
+                {
+                    if (b == decided) return Values.Bool(decided);
+                }
+                else error ??= v is CelError ? v : CelError.NoSuchOverload(IsExists ? "_||_" : "_&&_", v);
+            }
+        }
+        else if (Values.IsMap(range))
+        {
+            foreach (var kv in Values.MapEntries(range))
+            {
+                f.AddCost(1);
+                f.Slots[IterSlot] = kv.Key;
+                if (Iter2Slot >= 0) f.Slots[Iter2Slot] = kv.Value;
+                var v = Predicate.Eval(f);
+                if (v is bool b)
+                {
+                    if (b == decided) return Values.Bool(decided);
+                }
+                else error ??= v is CelError ? v : CelError.NoSuchOverload(IsExists ? "_||_" : "_&&_", v);
+            }
+        }
+        else return new CelError($"cannot iterate over value of type '{Values.TypeName(range)}'") { ExprId = Id };
+        return error ?? Values.Bool(!decided);
+    }
+}
+
 internal sealed class ComprehensionNode : Node
 {
     public required Node Range;
@@ -456,7 +613,7 @@ internal sealed class ComprehensionNode : Node
         }
         var range = Range.Eval(f);
         if (range is CelError) return range;
-        f.Slots[AccuSlot] = Mode switch { 1 => new ListAccumulator(), 2 => new CelMap(), _ => AccuInit.Eval(f) };
+        f.Slots[AccuSlot] = Mode switch { 1 => new ListAccumulator(Values.IsList(range) ? Values.ListCount(range) : 0), 2 => new CelMap(), _ => AccuInit.Eval(f) };
         if (Values.IsList(range))
         {
             var n = Values.ListCount(range);

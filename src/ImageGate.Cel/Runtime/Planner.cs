@@ -9,6 +9,7 @@ internal sealed class Planner
     private readonly CelEnvironment _env;
     private readonly List<(string Name, int Slot)> _scope = [];
     private readonly Dictionary<string, int> _globalSlots = [];
+    private readonly Dictionary<(int Slot, string Field), int> _memo = [];
     private int _slots;
 
     public Planner(CelEnvironment env) => _env = env;
@@ -54,6 +55,16 @@ internal sealed class Planner
                 return PlanComprehension(c);
         }
         return new ErrorNode("unsupported expression") { Id = e.Id };
+    }
+
+    private static void Flatten(Expr e, string fn, List<Expr> into)
+    {
+        if (e is CallExpr { Target: null, Args.Length: 2 } c && c.Function == fn)
+        {
+            Flatten(c.Args[0], fn, into);
+            Flatten(c.Args[1], fn, into);
+        }
+        else into.Add(e);
     }
 
     private Node PlanStruct(StructExpr st)
@@ -123,7 +134,22 @@ internal sealed class Planner
             if (ResolveGlobal(qn) is { } g) return g;
             if (_env.FindTypeName(qn.TrimStart('.')) is { } t) return new ConstNode(t) { Id = s.Id };
         }
+        if (s.Operand is IdentExpr { Name: var local } && !local.StartsWith('.') && Local(local) is { } varSlot)
+        {
+            if (!_memo.TryGetValue((varSlot, s.Field), out var cacheSlot))
+            {
+                cacheSlot = _slots;
+                _slots += 2;
+                _memo[(varSlot, s.Field)] = cacheSlot;
+            }
+            return s.TestOnly ? new MemoHasNode(varSlot, s.Field, cacheSlot) { Id = s.Id } : new MemoSelectNode(varSlot, s.Field, cacheSlot) { Id = s.Id };
+        }
         var operand = Plan(s.Operand);
+        if (!s.TestOnly)
+        {
+            if (operand is SelectPathNode path) return path.Extend(s.Field, s.Id);
+            if (operand is SelectNode { IsPlainSelect: true } inner) return new SelectPathNode(inner.Operand, [inner.FieldName, s.Field], [inner.Id, s.Id]) { Id = s.Id };
+        }
         return new SelectNode(operand, s.Field, s.TestOnly) { Id = s.Id };
     }
 
@@ -147,6 +173,14 @@ internal sealed class Planner
         {
             iter2Slot = _slots++;
             _scope.Add((c.IterVar2, iter2Slot));
+        }
+        if (QuantifierPredicate(c) is { } quant)
+        {
+            var pred = Plan(quant.Predicate);
+            if (c.IterVar2 != null) _scope.RemoveAt(_scope.Count - 1);
+            _scope.RemoveAt(_scope.Count - 1);
+            _scope.RemoveAt(_scope.Count - 1);
+            return new QuantifierNode { Id = c.Id, Range = range, IterSlot = iterSlot, Iter2Slot = iter2Slot, Predicate = pred, IsExists = quant.IsExists };
         }
         var mode = 0;
         Node cond = Plan(c.LoopCondition);
@@ -172,6 +206,17 @@ internal sealed class Planner
             Id = c.Id, Range = range, IterSlot = iterSlot, Iter2Slot = iter2Slot, AccuSlot = accuSlot, AccuInit = accuInit,
             Cond = cond, Step = step, Result = result, Mode = mode,
         };
+    }
+
+    /// <summary>Recognises the expansion of <c>all</c> and <c>exists</c>.</summary>
+    private static (Expr Predicate, bool IsExists)? QuantifierPredicate(ComprehensionExpr c)
+    {
+        if (!IsAccu(c.Result, c.AccuVar) || c.AccuInit is not ConstExpr { Value: bool init }) return null;
+        if (c.LoopCondition is not CallExpr { Function: "@not_strictly_false", Args: [var condArg] }) return null;
+        if (c.LoopStep is not CallExpr { Target: null, Args: [var acc, var pred] } step || !IsAccu(acc, c.AccuVar)) return null;
+        if (init && step.Function == "_&&_" && IsAccu(condArg, c.AccuVar)) return (pred, false);
+        if (!init && step.Function == "_||_" && condArg is CallExpr { Function: "!_", Args: [var neg] } && IsAccu(neg, c.AccuVar)) return (pred, true);
+        return null;
     }
 
     private static bool IsAccu(Expr e, string accu) => e is IdentExpr i && i.Name == accu;
@@ -209,13 +254,24 @@ internal sealed class Planner
         {
             switch (c.Function)
             {
-                case "_&&_": return new AndNode(Plan(c.Args[0]), Plan(c.Args[1])) { Id = c.Id };
-                case "_||_": return new OrNode(Plan(c.Args[0]), Plan(c.Args[1])) { Id = c.Id };
+                case "_&&_" or "_||_":
+                {
+                    var operands = new List<Expr>();
+                    Flatten(c, c.Function, operands);
+                    return new LogicChainNode(operands.Select(Plan).ToArray(), c.Function == "_||_") { Id = c.Id };
+                }
                 case "!_": return new NotNode(Plan(c.Args[0])) { Id = c.Id };
                 case "@not_strictly_false": return new NotStrictlyFalseNode(Plan(c.Args[0])) { Id = c.Id };
                 case "_?_:_": return new TernaryNode(Plan(c.Args[0]), Plan(c.Args[1]), Plan(c.Args[2])) { Id = c.Id };
-                case "_==_": return new EqNode(Plan(c.Args[0]), Plan(c.Args[1]), false) { Id = c.Id };
-                case "_!=_": return new EqNode(Plan(c.Args[0]), Plan(c.Args[1]), true) { Id = c.Id };
+                case "_==_" or "_!=_":
+                {
+                    var negate = c.Function == "_!=_";
+                    var l = Plan(c.Args[0]);
+                    var r = Plan(c.Args[1]);
+                    if (r is ConstNode { Value: bool or string } k) return new EqConstNode(l, k.Value, negate) { Id = c.Id };
+                    if (l is ConstNode { Value: bool or string } k2) return new EqConstNode(r, k2.Value, negate) { Id = c.Id };
+                    return new EqNode(l, r, negate) { Id = c.Id };
+                }
                 case "_<_" or "_<=_" or "_>_" or "_>=_": return new BinaryOpNode(Plan(c.Args[0]), Plan(c.Args[1]), Operators.Relation(c.Function)) { Id = c.Id };
                 case "_+_": return new BinaryOpNode(Plan(c.Args[0]), Plan(c.Args[1]), Operators.Add) { Id = c.Id };
                 case "_-_": return new BinaryOpNode(Plan(c.Args[0]), Plan(c.Args[1]), Operators.Sub) { Id = c.Id };

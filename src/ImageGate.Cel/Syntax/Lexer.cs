@@ -298,7 +298,7 @@ internal sealed class Lexer
             {
                 if (bb != null) throw new SyntaxError(at, "unicode escapes are not allowed in bytes literals");
                 var v = Hex(c == 'u' ? 4 : 8, at);
-                if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) throw new SyntaxError(at, "invalid unicode code point in escape sequence");
+                if (v < 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) throw new SyntaxError(at, "invalid unicode code point in escape sequence");
                 sb.Append(char.ConvertFromUtf32(v));
                 return;
             }

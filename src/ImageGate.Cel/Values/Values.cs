@@ -33,8 +33,10 @@ public static class Values
     /// <summary>Converts a host value (CLR primitive, collection, JsonNode, JsonElement) to a CEL value without copying collections.</summary>
     public static object Adapt(object? v)
     {
-        // Fast path for the shapes JSON-like host data usually has.
-        if (v is string or bool or long || v is Dictionary<string, object?> || v is List<object?>) return v;
+        // Fast path for the shapes JSON-like host data usually has (exact type compares are the cheapest test).
+        if (v is null) return CelNull.Value;
+        var type = v.GetType();
+        if (type == typeof(string) || type == typeof(Dictionary<string, object?>) || type == typeof(bool) || type == typeof(long) || type == typeof(List<object?>)) return v;
         switch (v)
         {
             case null: return CelNull.Value;
@@ -216,6 +218,7 @@ public static class Values
                 if (r.TryGetValue(s, out var rv)) { value = Adapt(rv); return true; }
                 break;
             case IDictionary nd:
+                if (key is string && nd.Contains(key)) { value = Adapt(nd[key]); return true; }
                 foreach (DictionaryEntry de in nd)
                     if (KeyEquals(Adapt(de.Key), key)) { value = Adapt(de.Value); return true; }
                 break;

@@ -163,3 +163,46 @@ public sealed class ErrorLocationTests
         Assert.AreEqual(1, program.Locate(missing)!.Line);
     }
 }
+
+[TestClass]
+public sealed class HostCollectionTests
+{
+    [TestMethod]
+    public void TypedDotNetCollectionsAndPrimitivesAreAdapted()
+    {
+        var vars = new Dictionary<string, object?>
+        {
+            ["labels"] = new Dictionary<string, string> { ["app"] = "web" },
+            ["ports"] = new List<int> { 80, 443 },
+            ["names"] = new[] { "a", "b" },
+            ["ratio"] = 0.5f,
+            ["count"] = 3,
+            ["when"] = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            ["ttl"] = TimeSpan.FromMinutes(90),
+            ["data"] = new byte[] { 1, 2 },
+        };
+        EvalHelper.IsTrue(
+            "labels.app == 'web' && 'app' in labels && ports.exists(p, p == 443) && names[1] == 'b' && ratio == 0.5 " +
+            "&& count + 1 == 4 && type(count) == int && when.getFullYear() == 2024 && ttl == duration('90m') && size(data) == 2", vars);
+    }
+}
+
+[TestClass]
+public sealed class MemoisedSelectionTests
+{
+    [TestMethod]
+    public void RepeatedSelectionsOnComprehensionVariablesKeepCelSemantics()
+    {
+        var shared = new Dictionary<string, object?> { ["a"] = new Dictionary<string, object?> { ["b"] = 1L } };
+        var vars = new Dictionary<string, object?>
+        {
+            ["items"] = new List<object?> { shared, new Dictionary<string, object?>(), shared, new Dictionary<string, object?> { ["a"] = 5L } },
+        };
+        EvalHelper.IsTrue("items.map(i, has(i.a) && type(i.a) == map && has(i.a.b) ? i.a.b : 0) == [1, 0, 1, 0]", vars);
+        StringAssert.Contains(EvalHelper.Error("items.map(i, has(i.a) && has(i.a.b))", vars), "invalid type");
+        EvalHelper.IsTrue("items.filter(i, has(i.a)).size() == 3 && items.exists(i, i.a == 5)", vars);
+        StringAssert.Contains(EvalHelper.Error("items.all(i, i.a.b == 1)", vars), "no such key: a");
+        StringAssert.Contains(EvalHelper.Error("[dyn(1)].all(i, has(i.a))"), "invalid type");
+        EvalHelper.IsTrue("[{'x': 1}, {'x': 2}].map(m, m.x + m.x) == [2, 4]");
+    }
+}
