@@ -153,7 +153,7 @@ public sealed class EvaluationCommandsTests
         var first = json.RootElement.GetProperty("results")[0];
         Assert.AreEqual("error", first.GetProperty("result").GetString());
         StringAssert.Contains(first.GetProperty("message").GetString(), "spec.validations[0].expression");
-        StringAssert.Matches(first.GetProperty("message").GetString()!, new System.Text.RegularExpressions.Regex(@"policy\.yaml:15:\d+"));
+        StringAssert.Matches(first.GetProperty("message").GetString()!, new System.Text.RegularExpressions.Regex(@"policy\.yaml:15:70: "));
     }
 
     [TestMethod]

@@ -247,23 +247,9 @@ public sealed class CompiledPolicy
         return newline < 0 ? "" : text[(newline + 1)..];
     }
 
-    /// <summary>Maps a position inside an expression to the file: block scalars start on the line after
-    /// the key; quoted scalars start one column after the quote.</summary>
-    private static SourceSpan Locate(CelExpression expression, CelIssue? issue)
-    {
-        var span = expression.Span;
-        if (issue is null || span.Line <= 0)
-        {
-            return span;
-        }
-        return expression.Style switch
-        {
-            ScalarStyle.Literal or ScalarStyle.Folded => new SourceSpan(span.File, span.Line + issue.Line, issue.Column),
-            ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when issue.Line == 1 => new SourceSpan(span.File, span.Line, span.Column + issue.Column),
-            _ when issue.Line == 1 => new SourceSpan(span.File, span.Line, span.Column + issue.Column - 1),
-            _ => new SourceSpan(span.File, span.Line + issue.Line - 1, issue.Column),
-        };
-    }
+    /// <summary>Maps a position inside an expression to the file (exact for single-line scalars).</summary>
+    private static SourceSpan Locate(CelExpression expression, CelIssue? issue) =>
+        issue is null || expression.Span.Line <= 0 ? expression.Span : expression.LocationAt(issue.Offset);
 
     private void AddError(string field, SourceSpan at, string message)
     {
