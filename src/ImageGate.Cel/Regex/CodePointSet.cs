@@ -179,6 +179,17 @@ internal sealed class CodePointSet
         }
     }
 
+    /// <summary>How many surrogate-pair alternatives the .NET form of the set needs.</summary>
+    public int AstralAlternativeCount()
+    {
+        var astral = new List<(int Lo, int Hi)>();
+        foreach (var (lo, hi) in Ranges)
+        {
+            AddClipped(astral, lo, hi, 0x10000, MaxCodePoint);
+        }
+        return AstralAlternatives(astral).Count();
+    }
+
     private static void AddClipped(List<(int Lo, int Hi)> target, int lo, int hi, int min, int max)
     {
         int a = Math.Max(lo, min), b = Math.Min(hi, max);

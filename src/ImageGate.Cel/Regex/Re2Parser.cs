@@ -21,7 +21,6 @@ internal sealed class Re2Parser
     private const string ErrInvalidRepeatSize = "invalid repeat count";
     private const string ErrMissingRepeatArgument = "missing argument to repetition operator";
     private const string ErrInvalidNamedCapture = "invalid named capture";
-    private const string ErrDuplicateName = "duplicate capture group name";
     private const string ErrInvalidPerlOp = "invalid or unsupported Perl syntax";
     private const string ErrTrailingBackslash = "trailing backslash at end of expression";
     private const string ErrNestingDepth = "expression nests too deeply";
@@ -145,6 +144,18 @@ internal sealed class Re2Parser
                         _pos++;
                         items.Add(Literal('{'));
                     }
+                    break;
+                case '\\' when Peek(1) == 'Q':
+                    // \Q...\E: everything up to \E (or the end) is literal; a following
+                    // repetition applies to the last character only, as in Go.
+                    int end = _p.IndexOf(@"\E", _pos + 2, StringComparison.Ordinal);
+                    int literalEnd = end < 0 ? _p.Length : end;
+                    _pos += 2;
+                    while (_pos < literalEnd)
+                    {
+                        items.Add(Literal(NextCodePoint()));
+                    }
+                    _pos = end < 0 ? _p.Length : end + 2;
                     break;
                 case '\\':
                     var escaped = ParseEscapeOutsideClass();
@@ -319,10 +330,7 @@ internal sealed class Re2Parser
             {
                 throw Error(ErrInvalidNamedCapture, start, close + 1);
             }
-            if (_groupNames.Contains(name))
-            {
-                throw Error(ErrDuplicateName, start, close + 1);
-            }
+            // Like Go (unlike C++ RE2), several groups may share a name.
             _pos = close + 1;
             int index = _groupNames.Count;
             _groupNames.Add(name);
@@ -416,19 +424,6 @@ internal sealed class Re2Parser
             case 'B':
                 _pos += 2;
                 return new AssertionNode(AssertionKind.NotWordBoundary);
-            case 'Q':
-            {
-                // \Q...\E: everything up to \E (or the end) is literal.
-                int end = _p.IndexOf(@"\E", _pos + 2, StringComparison.Ordinal);
-                string literal = end < 0 ? _p[(_pos + 2)..] : _p[(_pos + 2)..end];
-                _pos = end < 0 ? _p.Length : end + 2;
-                var items = new List<Re2Node>();
-                for (int i = 0; i < literal.Length; i += char.IsSurrogatePair(literal, i) ? 2 : 1)
-                {
-                    items.Add(Literal(char.IsSurrogatePair(literal, i) ? char.ConvertToUtf32(literal, i) : literal[i]));
-                }
-                return items.Count == 0 ? null : items.Count == 1 ? items[0] : new GroupNode(new ConcatNode(items), 0);
-            }
         }
         var perl = TryParsePerlClass();
         if (perl is not null)

@@ -8,12 +8,10 @@ namespace ImageGate.Cel.Regex;
 /// <summary>
 /// A regular expression with RE2 syntax and semantics (as Go's regexp package implements them) that
 /// matches in time linear in the input: the pattern is checked against RE2's grammar and run on .NET's
-/// non-backtracking engine. Instances are immutable and safe to share between threads.
+/// non-backtracking engine, or on a small Pike VM for the constructs .NET cannot express the RE2 way
+/// (ASCII \b and \B, repetitions whose body can match empty). Instances are immutable and thread-safe.
 /// </summary>
-/// <remarks>
-/// Known differences from RE2: \b and \B treat non-ASCII letters and digits next to the boundary as word
-/// characters (RE2 uses ASCII only), and lone surrogates in the input never match any character class.
-/// </remarks>
+/// <remarks>Lone surrogates in the input never match any character class.</remarks>
 public sealed class Re2Regex
 {
     /// <summary>Longest input accepted by the matching methods, in UTF-16 code units.</summary>
@@ -22,18 +20,20 @@ public sealed class Re2Regex
     /// <summary>Most patterns kept by <see cref="GetOrCompile"/>.</summary>
     public const int CacheCapacity = 1024;
 
-    /// <summary>Safety net on one matching call; matching is linear so only huge inputs come near it.</summary>
+    /// <summary>Safety net on one matching call (RegexMatchTimeoutException); matching is linear, so only huge inputs come near it.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly ConcurrentDictionary<string, Re2Regex> Cache = new(StringComparer.Ordinal);
 
-    private readonly DotNetRegex _regex;
+    private readonly DotNetRegex? _regex; // exactly one of _regex and _vm is set
+    private readonly Re2PikeVm? _vm;
     private readonly IReadOnlyList<string?> _groupNames;
 
-    private Re2Regex(string pattern, DotNetRegex regex, IReadOnlyList<string?> groupNames)
+    private Re2Regex(string pattern, DotNetRegex? regex, Re2PikeVm? vm, IReadOnlyList<string?> groupNames)
     {
         Pattern = pattern;
         _regex = regex;
+        _vm = vm;
         _groupNames = groupNames;
     }
 
@@ -47,28 +47,31 @@ public sealed class Re2Regex
     public IReadOnlyList<string?> GroupNames => _groupNames;
 
     /// <summary>The .NET pattern the RE2 pattern was translated to.</summary>
-    internal string DotNetPattern => _regex.ToString();
+    internal string? DotNetPattern => _regex?.ToString();
 
     /// <summary>Compiles an RE2 pattern; throws <see cref="Re2SyntaxException"/> for anything RE2 rejects.</summary>
     public static Re2Regex Compile(string pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         var node = Re2Parser.Parse(pattern, out var groupNames);
-        string translated = Re2Translator.Translate(node);
-        DotNetRegex regex;
+        if (Re2PikeVm.IsNeededFor(node))
+        {
+            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1, pattern), groupNames);
+        }
         try
         {
-            regex = new DotNetRegex(
-                translated,
+            var regex = new DotNetRegex(
+                Re2Translator.Translate(node),
                 RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.Multiline,
                 MatchTimeout);
+            return new Re2Regex(pattern, regex, null, groupNames);
         }
-        catch (NotSupportedException e)
+        catch (NotSupportedException)
         {
-            // The non-backtracking engine refuses automata beyond its size limits.
-            throw new Re2SyntaxException("expression too large", e.Message, 0);
+            // The non-backtracking engine refuses large counted repetitions of multi-unit bodies
+            // (e.g. .{1000}); the VM handles them, or reports the expression as too large.
+            return new Re2Regex(pattern, null, new Re2PikeVm(node, groupNames.Count - 1, pattern), groupNames);
         }
-        return new Re2Regex(pattern, regex, groupNames);
     }
 
     /// <summary>Compiles <paramref name="pattern"/> or returns the cached instance; the cache is bounded and thread-safe.</summary>
@@ -89,35 +92,36 @@ public sealed class Re2Regex
     }
 
     /// <summary>Whether the regex matches anywhere in <paramref name="input"/> (CEL <c>matches</c>).</summary>
-    public bool IsMatch(string input) => _regex.IsMatch(Checked(input));
+    public bool IsMatch(string input) =>
+        _regex?.IsMatch(Checked(input)) ?? _vm!.Exec(Checked(input), 0, groups: false) is not null;
 
     /// <summary>The leftmost match, or null when there is none (k8s <c>find</c> returns "" then).</summary>
     public string? Find(string input)
     {
-        var m = _regex.Match(Checked(input));
-        return m.Success ? m.Value : null;
+        var caps = Exec(Checked(input), 0, groups: false);
+        return caps is null ? null : input[caps[0]..caps[1]];
     }
 
     /// <summary>Successive non-overlapping matches as Go's FindAllString returns them; a negative limit means all.</summary>
     public IReadOnlyList<string> FindAll(string input, int limit = -1) =>
-        FindAllMatches(input, limit).Select(m => m.Value).ToList();
+        FindAllMatches(input, limit, groups: false).Select(caps => input[caps[0]..caps[1]]).ToList();
 
     /// <summary>The leftmost match and its groups (null for a group that did not take part), or null when there is no match.</summary>
     public IReadOnlyList<string?>? FindSubmatch(string input)
     {
-        var m = _regex.Match(Checked(input));
-        return m.Success ? Groups(m) : null;
+        var caps = Exec(Checked(input), 0);
+        return caps is null ? null : Groups(input, caps);
     }
 
     /// <summary>Like <see cref="FindSubmatch"/> for every successive match; a negative limit means all.</summary>
     public IReadOnlyList<IReadOnlyList<string?>> FindAllSubmatch(string input, int limit = -1) =>
-        FindAllMatches(input, limit).Select(Groups).ToList();
+        FindAllMatches(input, limit).Select(caps => Groups(input, caps)).ToList();
 
     /// <summary>Replaces every match, expanding $1, ${1}, $name, ${name} and $$ in <paramref name="replacement"/> as Go does.</summary>
     public string ReplaceAll(string input, string replacement)
     {
         ArgumentNullException.ThrowIfNull(replacement);
-        return Replace(input, (m, sb) => Expand(sb, replacement, m), -1);
+        return Replace(input, (caps, sb) => Expand(sb, replacement, input, caps), -1);
     }
 
     /// <summary>Replaces up to <paramref name="limit"/> matches (all when negative) with <paramref name="replacement"/> taken literally.</summary>
@@ -134,7 +138,7 @@ public sealed class Re2Regex
     public string Replace(string input, Func<IReadOnlyList<string?>, string> evaluator, int limit = -1)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
-        return Replace(input, (m, sb) => sb.Append(evaluator(Groups(m))), limit);
+        return Replace(input, (caps, sb) => sb.Append(evaluator(Groups(input, caps))), limit);
     }
 
     /// <inheritdoc/>
@@ -150,36 +154,57 @@ public sealed class Re2Regex
         return input;
     }
 
-    private IReadOnlyList<string?> Groups(Match m)
+    private IReadOnlyList<string?> Groups(string input, int[] caps)
     {
         var groups = new string?[_groupNames.Count];
         for (int i = 0; i < groups.Length; i++)
         {
-            var g = m.Groups[i];
-            groups[i] = g.Success ? g.Value : null;
+            groups[i] = caps[2 * i] < 0 ? null : input[caps[2 * i]..caps[2 * i + 1]];
         }
         return groups;
     }
 
+    // The leftmost-first match found searching from start: start/end offsets per group, -1 when unset.
+    private int[]? Exec(string input, int start, bool groups = true)
+    {
+        if (_vm is not null)
+        {
+            return _vm.Exec(input, start, groups);
+        }
+        var m = _regex!.Match(input, start);
+        if (!m.Success)
+        {
+            return null;
+        }
+        var caps = new int[2 * _groupNames.Count];
+        for (int i = 0; i < _groupNames.Count; i++)
+        {
+            var g = m.Groups[i];
+            caps[2 * i] = g.Success ? g.Index : -1;
+            caps[2 * i + 1] = g.Success ? g.Index + g.Length : -1;
+        }
+        return caps;
+    }
+
     // Go's allMatches: an empty match right after the previous match is skipped, and the search moves on
     // by one code point after an empty match.
-    private List<Match> FindAllMatches(string input, int limit)
+    private List<int[]> FindAllMatches(string input, int limit, bool groups = true)
     {
         Checked(input);
-        var result = new List<Match>();
+        var result = new List<int[]>();
         int pos = 0, prevMatchEnd = -1;
         while ((limit < 0 || result.Count < limit) && pos <= input.Length)
         {
-            var m = _regex.Match(input, pos);
-            if (!m.Success)
+            var m = Exec(input, pos, groups);
+            if (m is null)
             {
                 break;
             }
-            int end = m.Index + m.Length;
+            int end = m[1];
             bool accept = true;
             if (end == pos)
             {
-                if (m.Index == prevMatchEnd)
+                if (m[0] == prevMatchEnd)
                 {
                     accept = false;
                 }
@@ -199,21 +224,21 @@ public sealed class Re2Regex
     }
 
     // Go's replaceAll: no replacement for an empty match right after a previous match.
-    private string Replace(string input, Action<Match, StringBuilder> append, int limit)
+    private string Replace(string input, Action<int[], StringBuilder> append, int limit)
     {
         Checked(input);
         var sb = new StringBuilder(input.Length);
         int searchPos = 0, lastMatchEnd = 0, replaced = 0;
         while (searchPos <= input.Length && (limit < 0 || replaced < limit))
         {
-            var m = _regex.Match(input, searchPos);
-            if (!m.Success)
+            var m = Exec(input, searchPos);
+            if (m is null)
             {
                 break;
             }
-            int end = m.Index + m.Length;
-            sb.Append(input, lastMatchEnd, m.Index - lastMatchEnd);
-            if (end > lastMatchEnd || m.Index == 0)
+            int end = m[1];
+            sb.Append(input, lastMatchEnd, m[0] - lastMatchEnd);
+            if (end > lastMatchEnd || m[0] == 0)
             {
                 append(m, sb);
                 replaced++;
@@ -230,7 +255,7 @@ public sealed class Re2Regex
         pos < s.Length && char.IsSurrogatePair(s, pos) ? 2 : 1;
 
     // Go's Regexp.Expand for $-templates.
-    private void Expand(StringBuilder sb, string template, Match m)
+    private void Expand(StringBuilder sb, string template, string input, int[] caps)
     {
         int i = 0;
         while (i < template.Length)
@@ -259,21 +284,19 @@ public sealed class Re2Regex
             int number = GroupNumber(name);
             if (number >= 0)
             {
-                if (number < _groupNames.Count && m.Groups[number].Success)
+                if (number < _groupNames.Count && caps[2 * number] >= 0)
                 {
-                    sb.Append(m.Groups[number].Value);
+                    sb.Append(input, caps[2 * number], caps[2 * number + 1] - caps[2 * number]);
                 }
             }
             else
             {
+                // Several groups may share a name: the leftmost one that took part wins, as in Go.
                 for (int g = 1; g < _groupNames.Count; g++)
                 {
-                    if (_groupNames[g] == name)
+                    if (_groupNames[g] == name && caps[2 * g] >= 0)
                     {
-                        if (m.Groups[g].Success)
-                        {
-                            sb.Append(m.Groups[g].Value);
-                        }
+                        sb.Append(input, caps[2 * g], caps[2 * g + 1] - caps[2 * g]);
                         break;
                     }
                 }
