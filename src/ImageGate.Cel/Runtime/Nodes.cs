@@ -551,7 +551,22 @@ internal sealed class QuantifierNode : Node
         if (range is CelError) return range;
         object? error = null;
         var decided = IsExists;
-        if (Values.IsList(range))
+        if (range is List<object?> hostList && Iter2Slot < 0)
+        {
+            // Fast path for host lists (the common shape of JSON-like data).
+            for (var i = 0; i < hostList.Count; i++)
+            {
+                f.AddCost(1);
+                f.Slots[IterSlot] = Values.Adapt(hostList[i]);
+                var v = Predicate.Eval(f);
+                if (v is bool b)
+                {
+                    if (b == decided) return Values.Bool(decided);
+                }
+                else error ??= v is CelError ? v : CelError.NoSuchOverload(IsExists ? "_||_" : "_&&_", v);
+            }
+        }
+        else if (Values.IsList(range))
         {
             var n = Values.ListCount(range);
             for (var i = 0; i < n; i++)
