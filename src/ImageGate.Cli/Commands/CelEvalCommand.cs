@@ -70,7 +70,7 @@ public sealed class CelEvalCommand : Command
         var value = compiled.Program!.Evaluate(new Activation(variables));
         if (value is CelError error)
         {
-            context.Stderr.WriteLine($"ERROR: <input>: evaluation failed: {error.Message}");
+            context.Stderr.WriteLine(compiled.Program.Locate(error)?.ToDisplayString() ?? $"ERROR: <input>: {error.Message}");
             return ExitCodes.Blocking;
         }
         context.Stdout.WriteLine(Values.ToJson(value)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "null");
