@@ -214,8 +214,15 @@ public sealed class DockerConfigCredentials : ICredentialSource
         };
         start.ArgumentList.Add("get");
         using var process = Process.Start(start) ?? throw new CredentialProviderException("default", $"could not start {program}");
-        await process.StandardInput.WriteAsync(serverUrl).ConfigureAwait(false);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(serverUrl).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The helper exited without reading its input; its exit code tells what happened.
+        }
         var output = ReadBoundedAsync(process.StandardOutput, ct);
         var errors = ReadBoundedAsync(process.StandardError, ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -34,6 +34,8 @@ public sealed class TokenServer : IAsyncDisposable
     public bool AllowAnonymousPull { get; set; }
     /// <summary>When set, every token request is refused with this status.</summary>
     public int? RefuseWithStatus { get; set; }
+    /// <summary>OAuth2 refresh tokens accepted by <c>POST /token</c> (grant <c>refresh_token</c>), mapped to user names.</summary>
+    public Dictionary<string, string> RefreshTokens { get; } = new(StringComparer.Ordinal);
     /// <summary>The realm URL: <c>http://127.0.0.1:port/token</c>.</summary>
     public string Realm => new Uri(server.BaseUri, "/token").ToString();
     /// <summary>PEM of the signing certificate (the registry's <c>rootcertbundle</c>).</summary>
@@ -77,6 +79,10 @@ public sealed class TokenServer : IAsyncDisposable
 
     private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
+        if (request.Path == "/token" && request.Method == "POST")
+        {
+            return Task.FromResult(HandleRefresh(request));
+        }
         if (request.Path != "/token" || request.Method != "GET")
         {
             return Task.FromResult(LoopbackResponse.Text(404, "{}"));
@@ -117,6 +123,24 @@ public sealed class TokenServer : IAsyncDisposable
         var token = Mint(user ?? "anonymous", repository, granted);
         var body = JsonSerializer.Serialize(new { token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) });
         return Task.FromResult(LoopbackResponse.Text(200, body));
+    }
+
+    // The OAuth2 form docker and ACR clients send with an identity (refresh) token.
+    private LoopbackResponse HandleRefresh(LoopbackRequest request)
+    {
+        var form = request.Form;
+        if (form.GetValueOrDefault("grant_type") != "refresh_token" || form.GetValueOrDefault("service") != Service || !form.ContainsKey("client_id"))
+        {
+            return LoopbackResponse.Text(400, "{\"error\":\"invalid_request\"}");
+        }
+        if (!RefreshTokens.TryGetValue(form.GetValueOrDefault("refresh_token") ?? "", out var user))
+        {
+            return LoopbackResponse.Text(401, "{\"error\":\"invalid_grant\"}");
+        }
+        var parts = (form.GetValueOrDefault("scope") ?? "").Split(' ')[0].Split(':');
+        var repository = parts.Length == 3 && parts[0] == "repository" ? parts[1] : "";
+        var token = Mint(user, repository, "pull");
+        return LoopbackResponse.Text(200, JsonSerializer.Serialize(new { access_token = token, expires_in = 300 }));
     }
 
     private static string B64(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ImageGate.Sigstore;
+
+/// <summary>Small proto3-JSON readers over <see cref="JsonElement"/>: every field optional, int64 as string or number.</summary>
+internal static class Json
+{
+    public const int MaxDocumentBytes = 64 * 1024 * 1024;
+
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string what)
+    {
+        if (utf8.Length > MaxDocumentBytes)
+        {
+            throw Fail.With($"malformed {what}: larger than {MaxDocumentBytes} bytes");
+        }
+        try
+        {
+            return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw Fail.With($"malformed {what}: {ex.Message}");
+        }
+    }
+
+    public static JsonElement? Prop(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    public static string? Str(this JsonElement e, string name)
+    {
+        var v = e.Prop(name);
+        if (v is null)
+        {
+            return null;
+        }
+        return v.Value.ValueKind == JsonValueKind.String ? v.Value.GetString() : throw Fail.With($"field '{name}' must be a string");
+    }
+
+    public static long Int64(this JsonElement e, string name, long defaultValue = 0)
+    {
+        var v = e.Prop(name);
+        if (v is null)
+        {
+            return defaultValue;
+        }
+        return v.Value.ValueKind switch
+        {
+            JsonValueKind.Number when v.Value.TryGetInt64(out var n) => n,
+            JsonValueKind.String when long.TryParse(v.Value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+            _ => throw Fail.With($"field '{name}' must be an int64"),
+        };
+    }
+
+    public static byte[]? Bytes(this JsonElement e, string name)
+    {
+        var s = e.Str(name);
+        return s is null ? null : Codec.FromBase64(s, name);
+    }
+
+    public static IEnumerable<JsonElement> Array(this JsonElement e, string name, int max = 1000)
+    {
+        var v = e.Prop(name);
+        if (v is null)
+        {
+            return [];
+        }
+        if (v.Value.ValueKind != JsonValueKind.Array)
+        {
+            throw Fail.With($"field '{name}' must be an array");
+        }
+        if (v.Value.GetArrayLength() > max)
+        {
+            throw Fail.With($"field '{name}' has more than {max} entries");
+        }
+        return v.Value.EnumerateArray();
+    }
+
+    public static DateTimeOffset? Time(this JsonElement e, string name)
+    {
+        var s = e.Str(name);
+        if (s is null)
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t
+            : throw Fail.With($"field '{name}' is not an RFC 3339 time: {s}");
+    }
+}
