@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ImageGate.TestSupport;
+using ImageGate.TestSupport.Registry;
+
+namespace ImageGate.Verification.Tests;
+
+/// <summary>The Notary PKI and JWS envelopes of tests/fixtures/notation/make-fixtures.sh (openssl), generated once per
+/// run, plus JWS envelopes over other artifacts assembled here with openssl as signer.</summary>
+public static class NotaryFixtures
+{
+    public const string SignatureArtifactType = "application/vnd.cncf.notary.signature";
+    public const string JwsMediaType = "application/jose+json";
+    private static readonly Lazy<Task<string>> Generated = new(GenerateAsync);
+
+    /// <summary>The folder holding the generated fixtures.</summary>
+    public static Task<string> DirectoryAsync() => Generated.Value;
+
+    /// <summary>A generated file's bytes.</summary>
+    public static async Task<byte[]> BytesAsync(string name) => await File.ReadAllBytesAsync(Path.Combine(await DirectoryAsync(), name));
+
+    /// <summary>A generated certificate's PEM text.</summary>
+    public static async Task<string> PemAsync(string name) => await File.ReadAllTextAsync(Path.Combine(await DirectoryAsync(), name + ".crt"));
+
+    /// <summary>Pushes the fixtures' signed target (manifest.json and its blobs) to <paramref name="repository"/>:v1.</summary>
+    public static async Task<PushedManifest> PushTargetAsync(string repository)
+    {
+        var dir = await DirectoryAsync();
+        await TestRegistry.Registry.PushBlobAsync(repository, await File.ReadAllBytesAsync(Path.Combine(dir, "config.json")));
+        await TestRegistry.Registry.PushBlobAsync(repository, await File.ReadAllBytesAsync(Path.Combine(dir, "layer.txt")));
+        var manifest = await File.ReadAllBytesAsync(Path.Combine(dir, "manifest.json"));
+        const string mediaType = "application/vnd.oci.image.manifest.v1+json";
+        var digest = await TestRegistry.Registry.PushManifestAsync(repository, "v1", mediaType, manifest);
+        return new PushedManifest(digest, manifest.Length, mediaType, manifest);
+    }
+
+    /// <summary>Attaches a JWS envelope as a Notary signature referrer of <paramref name="subject"/>.</summary>
+    public static Task<PushedManifest> AttachSignatureAsync(string repository, PushedManifest subject, byte[] envelope) =>
+        TestRegistry.Registry.PushReferrerAsync(repository, subject, SignatureArtifactType, envelope, JwsMediaType,
+            new Dictionary<string, string> { ["io.cncf.notary.x509chain.thumbprint#S256"] = "[]" });
+
+    /// <summary>A PS256/PS384/PS512 JWS envelope over the Notary payload naming <paramref name="target"/>, signed by
+    /// <paramref name="key"/> (a generated key name) with the given chain (generated certificate names, leaf first).</summary>
+    public static async Task<byte[]> JwsAsync(PushedManifest target, string key, string algorithm, params string[] chain)
+    {
+        var dir = await DirectoryAsync();
+        var protectedHeader = "{\"alg\":\"" + algorithm + "\",\"crit\":[\"io.cncf.notary.signingScheme\"],\"cty\":\"application/vnd.cncf.notary.payload.v1+json\","
+            + "\"io.cncf.notary.signingScheme\":\"notary.x509\",\"io.cncf.notary.signingTime\":\"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) + "\"}";
+        var payload = "{\"targetArtifact\":{\"mediaType\":\"" + target.MediaType + "\",\"digest\":\"" + target.Digest + "\",\"size\":" + target.Size + "}}";
+        var signingInput = Base64Url(Encoding.UTF8.GetBytes(protectedHeader)) + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
+        var input = Path.Combine(TestRegistry.WorkDirectory, Guid.NewGuid().ToString("N") + ".jws-input");
+        await File.WriteAllTextAsync(input, signingInput);
+        await ExternalTools.RunAsync("openssl", ["dgst", "-sha" + algorithm[2..], "-sign", Path.Combine(dir, key + ".key"), "-sigopt", "rsa_padding_mode:pss",
+            "-sigopt", "rsa_pss_saltlen:digest", "-out", input + ".sig", input]);
+        var signature = await File.ReadAllBytesAsync(input + ".sig");
+        var x5c = string.Join(",", chain.Select(c => "\"" + Convert.ToBase64String(X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, c + ".crt"))).RawData) + "\""));
+        return Encoding.UTF8.GetBytes("{\"payload\":\"" + signingInput[(signingInput.IndexOf('.') + 1)..] + "\",\"protected\":\"" + signingInput[..signingInput.IndexOf('.')]
+            + "\",\"header\":{\"x5c\":[" + x5c + "],\"io.cncf.notary.signingAgent\":\"imagegate-tests/1\"},\"signature\":\"" + Base64Url(signature) + "\"}");
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static async Task<string> GenerateAsync()
+    {
+        var dir = Path.Combine(TestRegistry.WorkDirectory, "notation-fixtures");
+        var script = RepoPaths.Combine("tests", "fixtures", "notation", "make-fixtures.sh");
+        await ExternalTools.RunAsync("bash", [script, dir, FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: TimeSpan.FromMinutes(5));
+        return dir;
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}
