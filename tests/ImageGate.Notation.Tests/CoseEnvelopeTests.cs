@@ -136,6 +136,60 @@ public sealed class CoseEnvelopeTests
     }
 
     [TestMethod]
+    public void DuplicateProtectedLabelsAreRejected()
+    {
+        // Built by hand: the platform COSE writer refuses duplicate labels, so this is properly signed but malformed.
+        var prot = new CborWriter(CborConformanceMode.Lax);
+        prot.WriteStartMap(6);
+        prot.WriteInt32(1);
+        prot.WriteInt32(-37);
+        prot.WriteInt32(2);
+        prot.WriteStartArray(1);
+        prot.WriteTextString("io.cncf.notary.signingScheme");
+        prot.WriteEndArray();
+        prot.WriteInt32(3);
+        prot.WriteTextString("application/vnd.cncf.notary.payload.v1+json");
+        prot.WriteTextString("io.cncf.notary.signingScheme");
+        prot.WriteTextString("notary.x509");
+        prot.WriteTextString("io.cncf.notary.signingTime");
+        prot.WriteUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        prot.WriteTextString("io.cncf.notary.signingScheme");
+        prot.WriteTextString("notary.x509.signingAuthority");
+        prot.WriteEndMap();
+        var protectedBytes = prot.Encode();
+        var payload = File.ReadAllBytes(NotaryFixtures.File("payload.json"));
+
+        var tbs = new CborWriter();
+        tbs.WriteStartArray(4);
+        tbs.WriteTextString("Signature1");
+        tbs.WriteByteString(protectedBytes);
+        tbs.WriteByteString([]);
+        tbs.WriteByteString(payload);
+        tbs.WriteEndArray();
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(File.ReadAllText(NotaryFixtures.File("leaf.key")));
+        var signature = rsa.SignData(tbs.Encode(), HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+
+        var msg = new CborWriter();
+        msg.WriteTag((CborTag)18);
+        msg.WriteStartArray(4);
+        msg.WriteByteString(protectedBytes);
+        msg.WriteStartMap(1);
+        msg.WriteInt32(33);
+        msg.WriteStartArray(RsaChain.Length);
+        foreach (var c in RsaChain)
+        {
+            msg.WriteByteString(NotaryFixtures.Cert(c).RawData);
+        }
+        msg.WriteEndArray();
+        msg.WriteEndMap();
+        msg.WriteByteString(payload);
+        msg.WriteByteString(signature);
+        msg.WriteEndArray();
+        TestCerts.AssertVerdict(Verify(msg.Encode()), NotaryFailureKind.Integrity, "COSE envelope is malformed CBOR", "duplicate label");
+    }
+
+    [TestMethod]
     public void GarbageIsAnIntegrityFailureNotACrash()
     {
         foreach (var bytes in new[] { Array.Empty<byte>(), new byte[] { 0xD2 }, new byte[] { 0xD2, 0x84, 0x40 }, Encoding.ASCII.GetBytes("{\"a\":1}") })

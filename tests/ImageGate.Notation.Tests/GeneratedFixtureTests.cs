@@ -10,13 +10,13 @@ public sealed class GeneratedFixtureTests
     private static readonly NotaryFailureKind? Valid = null;
 
     private static NotaryVerificationResult Verify(string file, string trust, string? tsa = null, bool offline = false,
-        IRevocationFetcher? fetcher = null, TargetDescriptor? target = null)
+        IRevocationFetcher? fetcher = null, TargetDescriptor? target = null, DateTimeOffset? now = null)
     {
         var certs = trust.Split('+').Select(NotaryFixtures.Cert).ToList();
         var tsaCerts = tsa is null ? [] : new List<System.Security.Cryptography.X509Certificates.X509Certificate2> { NotaryFixtures.Cert(tsa) };
         return NotaryVerifier.Verify(NotaryFixtures.Bytes("jws/" + file), "application/jose+json", target ?? NotaryFixtures.Target,
             new NotaryTrust(certs, tsaCerts), new NotaryVerifyOptions { OfflineRevocation = offline, RevocationFetcher = fetcher },
-            DateTimeOffset.UtcNow);
+            now ?? DateTimeOffset.UtcNow);
     }
 
     [TestMethod]
@@ -29,6 +29,7 @@ public sealed class GeneratedFixtureTests
     [DataRow("valid-ps256-timestamped.jws", "root", "tsaroot", null, null, DisplayName = "RFC 3161 timestamp required and valid")]
     [DataRow("valid-ps256-timestamped.jws", "root", null, null, null, DisplayName = "timestamp ignored without tsaCerts")]
     [DataRow("valid-pss-max-salt.jws", "root", null, null, null, DisplayName = "JWS PSS with maximum salt length")]
+    [DataRow("valid-pss-signed-leaf.jws", "root", null, null, null, DisplayName = "leaf certificate signed with RSASSA-PSS")]
     [DataRow("valid-ps256.jws", "otherroot", null, NotaryFailureKind.Authenticity, "does not contain any trusted certificate", DisplayName = "wrong root")]
     [DataRow("valid-ps256.jws", "root", "tsaroot", NotaryFailureKind.AuthenticTimestamp, "no timestamp countersignature", DisplayName = "tsaCerts without a timestamp")]
     [DataRow("valid-ps256-timestamped.jws", "root", "otherroot", NotaryFailureKind.AuthenticTimestamp, "which is not in tsaCerts", DisplayName = "timestamp from an untrusted TSA")]
@@ -119,6 +120,31 @@ public sealed class GeneratedFixtureTests
     }
 
     [TestMethod]
+    public void OcspResponseSignedByAStrangerIsNotTrusted()
+    {
+        var result = Verify("ocsp-good.jws", "root", fetcher: new SignedOcspFetcher("otherroot"));
+        TestCerts.AssertVerdict(result, NotaryFailureKind.Revocation, "not signed by the issuer or a responder it authorised", "forged OCSP");
+    }
+
+    [TestMethod]
+    public void DelegatedOcspResponderIsTrusted()
+    {
+        TestCerts.AssertVerdict(Verify("ocsp-good.jws", "root", fetcher: new SignedOcspFetcher("responder")), Valid, null, "delegated good");
+        TestCerts.AssertVerdict(Verify("bad-ocsp-revoked.jws", "root", fetcher: new SignedOcspFetcher("responder")),
+            NotaryFailureKind.Revocation, "is revoked (OCSP", "delegated revoked");
+    }
+
+    [TestMethod]
+    public void StaleRevocationDataIsUnknown()
+    {
+        // A month from now the leaves are still valid, but the 7-day CRL and the 1-day OCSP response are not.
+        var later = DateTimeOffset.UtcNow.AddDays(30);
+        TestCerts.AssertVerdict(Verify("crl-good.jws", "root", now: later), NotaryFailureKind.Revocation, "CRL http://127.0.0.1:", "stale CRL");
+        Assert.Contains("not current", Verify("crl-good.jws", "root", now: later).Reason!);
+        TestCerts.AssertVerdict(Verify("ocsp-good.jws", "root", now: later), NotaryFailureKind.Revocation, "the response expired at", "stale OCSP");
+    }
+
+    [TestMethod]
     public void CertificatesWithoutRevocationUrlsFetchNothing()
     {
         var fetcher = new FailingFetcher();
@@ -163,6 +189,22 @@ public sealed class GeneratedFixtureTests
             return url.AbsolutePath.StartsWith("/ocsp", StringComparison.Ordinal)
                 ? throw new HttpRequestException("OCSP responder down (test)")
                 : HttpRevocationFetcher.Instance.Fetch(url, body, contentType, timeout);
+        }
+    }
+
+    /// <summary>Answers OCSP from the CA database, signed by the named certificate (a delegated responder, or a stranger).</summary>
+    private sealed class SignedOcspFetcher(string signer) : IRevocationFetcher
+    {
+        public byte[] Fetch(Uri url, byte[]? body, string? contentType, TimeSpan timeout)
+        {
+            var request = body ?? Convert.FromBase64String(Uri.UnescapeDataString(url.AbsolutePath["/ocsp/".Length..]));
+            var id = Guid.NewGuid().ToString("N");
+            var req = NotaryFixtures.File($"ocsp-{signer}-{id}.req");
+            var resp = NotaryFixtures.File($"ocsp-{signer}-{id}.resp");
+            File.WriteAllBytes(req, request);
+            Tool.Run("openssl", NotaryFixtures.Dir, "ocsp", "-index", "ca/index.txt", "-rsigner", signer + ".crt", "-rkey", signer + ".key",
+                "-CA", "intermediate.crt", "-reqin", req, "-respout", resp, "-ndays", "1");
+            return File.ReadAllBytes(resp);
         }
     }
 

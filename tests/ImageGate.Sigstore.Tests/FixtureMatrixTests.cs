@@ -65,6 +65,10 @@ public sealed class FixtureMatrixTests
 
     public static IEnumerable<object[]> Cases => Expected.Keys.Select(k => new object[] { k });
 
+    /// <summary>Generates the fixtures with sigstore-js (node) into the test work folder before any case runs.</summary>
+    [ClassInitialize]
+    public static void GenerateFixtures(TestContext context) => GeneratedFixtures.Get();
+
     [TestMethod]
     public void EveryGeneratedCaseIsChecked()
     {

@@ -196,3 +196,31 @@ public sealed class PrimitiveTests
         StringAssert.Contains(Assert.ThrowsExactly<SigstoreVerificationException>(() => VerificationKey.FromSpki([0x30, 0x00])).Message, "malformed public key");
     }
 }
+
+/// <summary>Certificate attestors: the certificate's key verifies, with SHA-256 or the curve's own hash.</summary>
+[TestClass]
+public sealed class CertificateAttestorTests
+{
+    [TestMethod]
+    public void P384CertificateAcceptsSha256AndSha384ButAConfiguredKeyIsStrict()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=signer", ec, HashAlgorithmName.SHA384);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var digest = "sha256:" + new string('c', 64);
+        var payload = Encoding.UTF8.GetBytes("{\"critical\":{\"identity\":{\"docker-reference\":\"r\"},\"image\":{\"docker-manifest-digest\":\"" + digest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}");
+        Cosign.CosignLayer Layer(HashAlgorithmName h) => new(SimpleSigningPayload.MediaType, payload, new Dictionary<string, string>
+        {
+            [Cosign.CosignLayer.SignatureAnnotation] = Convert.ToBase64String(ec.SignData(payload, h, DSASignatureFormat.Rfc3279DerSequence)),
+        });
+        var byCert = new VerificationPolicy { Certificate = cert, IgnoreTlog = true };
+        Assert.IsTrue(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA256), digest, byCert).Verified);
+        Assert.IsTrue(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA384), digest, byCert).Verified);
+        Assert.IsFalse(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA512), digest, byCert).Verified);
+        using var key = VerificationKey.FromCertificate(cert);
+        var byKey = new VerificationPolicy { Key = key, IgnoreTlog = true };
+        Assert.IsTrue(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA256), digest, byKey).Verified);
+        StringAssert.Contains(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA384), digest, byKey).FailureReason, "signature mismatch");
+        Assert.IsTrue(Cosign.CosignLayerVerifier.Verify(Layer(HashAlgorithmName.SHA384), digest, byKey with { KeyHash = HashAlgorithmName.SHA384 }).Verified);
+    }
+}

@@ -1,6 +1,7 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ImageGate.Notation.Envelopes;
-using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace ImageGate.Notation.Certificates;
 
@@ -28,6 +29,8 @@ internal static class CertificateChainRules
         [AnyExtendedKeyUsage] = "anyExtendedKeyUsage",
     };
 
+    private const string RsaPss = "1.2.840.113549.1.1.10";
+
     private static readonly HashSet<string> InsecureSignatureAlgorithms =
     [
         "1.2.840.113549.1.1.2", "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.3.14.3.2.29",
@@ -45,17 +48,16 @@ internal static class CertificateChainRules
         {
             throw Fail("the certificate chain is empty");
         }
-        var bc = chain.Select(c => new BcCertificate(c.RawData)).ToArray();
-        for (var i = 0; i < chain.Count; i++)
+        foreach (var cert in chain)
         {
-            if (InsecureSignatureAlgorithms.Contains(bc[i].SigAlgOid))
+            if (InsecureSignatureAlgorithms.Contains(cert.SignatureAlgorithm.Value ?? ""))
             {
-                throw Fail($"certificate {Describe(chain[i])} is signed with the insecure algorithm {bc[i].SigAlgName}");
+                throw Fail($"certificate {Describe(cert)} is signed with the insecure algorithm {cert.SignatureAlgorithm.FriendlyName ?? cert.SignatureAlgorithm.Value}");
             }
         }
         if (chain.Count == 1)
         {
-            if (!IsSelfSigned(chain[0], bc[0]))
+            if (!IsSelfSigned(chain[0]))
             {
                 throw Fail($"the only certificate {Describe(chain[0])} is not self-signed, so the chain does not end in a root");
             }
@@ -64,18 +66,18 @@ internal static class CertificateChainRules
         {
             for (var i = 0; i < chain.Count - 1; i++)
             {
-                if (IsSelfSigned(chain[i], bc[i]))
+                if (IsSelfSigned(chain[i]))
                 {
                     throw Fail($"certificate {i} {Describe(chain[i])} is self-signed but is not the last in the chain (the chain must be ordered leaf first)");
                 }
                 if (!chain[i].IssuerName.RawData.AsSpan().SequenceEqual(chain[i + 1].SubjectName.RawData) ||
-                    !SignedBy(bc[i], bc[i + 1]))
+                    !SignedBy(chain[i], chain[i + 1]))
                 {
                     throw Fail($"certificate {i} {Describe(chain[i])} is not issued by the next certificate {Describe(chain[i + 1])} (the chain must be ordered leaf first)");
                 }
             }
             var last = chain.Count - 1;
-            if (!IsSelfSigned(chain[last], bc[last]))
+            if (!IsSelfSigned(chain[last]))
             {
                 throw Fail($"the last certificate {Describe(chain[last])} is not a self-signed root");
             }
@@ -96,18 +98,23 @@ internal static class CertificateChainRules
     public static string Range(X509Certificate2 cert) =>
         $"{HeaderRules.Format(cert.NotBefore.ToUniversalTime())} .. {HeaderRules.Format(cert.NotAfter.ToUniversalTime())}";
 
-    internal static bool IsSelfSigned(X509Certificate2 cert, BcCertificate bc) =>
-        cert.IssuerName.RawData.AsSpan().SequenceEqual(cert.SubjectName.RawData) && SignedBy(bc, bc);
+    internal static bool IsSelfSigned(X509Certificate2 cert) =>
+        cert.IssuerName.RawData.AsSpan().SequenceEqual(cert.SubjectName.RawData) && SignedBy(cert, cert);
 
-    internal static bool SignedBy(BcCertificate child, BcCertificate parent)
+    /// <summary>True when <paramref name="parent"/>'s key verifies <paramref name="child"/>'s signature.</summary>
+    internal static bool SignedBy(X509Certificate2 child, X509Certificate2 parent)
     {
         try
         {
-            child.Verify(parent.GetPublicKey());
-            return true;
+            var certificate = new AsnReader(child.RawData, AsnEncodingRules.DER).ReadSequence();
+            var tbs = certificate.ReadEncodedValue();
+            var algorithm = certificate.ReadSequence().ReadObjectIdentifier();
+            var signature = certificate.ReadBitString(out var unusedBits);
+            return unusedBits == 0 && algorithm != RsaPss
+                ? X509Signatures.Verify(tbs.Span, algorithm, signature, parent)
+                : X509Signatures.VerifyWithBouncyCastle(child, parent);
         }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Crypto.CryptoException
-            or InvalidOperationException or ArgumentException)
+        catch (AsnContentException)
         {
             return false;
         }

@@ -27,6 +27,7 @@ internal static class RevocationChecker
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private const int MaxUrls = 4;
     private const string OcspSigningEku = "1.3.6.1.5.5.7.3.9";
+    private const string RsaPss = "1.2.840.113549.1.1.10";
 
     /// <summary>Checks the chain; throws a revocation failure (of <paramref name="kind"/>) or returns notices when offline.</summary>
     public static IReadOnlyList<string> Check(IReadOnlyList<X509Certificate2> chain, NotaryVerifyOptions options,
@@ -165,7 +166,8 @@ internal static class RevocationChecker
         }
         foreach (var responder in basic.GetCerts().Take(10))
         {
-            if (responder.IssuerDN.Equivalent(issuer.SubjectDN) && CertificateChainRules.SignedBy(responder, issuer) &&
+            if (responder.IssuerDN.Equivalent(issuer.SubjectDN) &&
+                CertificateChainRules.SignedBy(Platform(responder), Platform(issuer)) &&
                 responder.GetExtendedKeyUsage()?.Any(o => o.Id == OcspSigningEku) == true && Verifies(basic, responder))
             {
                 return true;
@@ -178,13 +180,30 @@ internal static class RevocationChecker
     {
         try
         {
-            return basic.Verify(signer.GetPublicKey());
+            return X509Signatures.Verify(basic.GetTbsResponseData(), basic.SignatureAlgorithm.Algorithm.Id, basic.GetSignature(), Platform(signer))
+                || basic.SignatureAlgorithm.Algorithm.Id == RsaPss && basic.Verify(signer.GetPublicKey());
         }
         catch (Exception e) when (e is OcspException or Org.BouncyCastle.Security.GeneralSecurityException or InvalidOperationException)
         {
             return false;
         }
     }
+
+    private static bool CrlSignedBy(X509Crl crl, BcCertificate issuer)
+    {
+        if (X509Signatures.Verify(crl.GetTbsCertList(), crl.SigAlgOid, crl.GetSignature(), Platform(issuer)))
+        {
+            return true;
+        }
+        if (crl.SigAlgOid != RsaPss)
+        {
+            return false;
+        }
+        crl.Verify(issuer.GetPublicKey());
+        return true;
+    }
+
+    private static X509Certificate2 Platform(BcCertificate cert) => X509CertificateLoader.LoadCertificate(cert.GetEncoded());
 
     private static (RevocationStatus, string?) CheckCrl(BcCertificate cert, BcCertificate issuer, List<string> urls,
         IRevocationFetcher fetcher, DateTimeOffset now, List<string> problems)
@@ -200,7 +219,11 @@ internal static class RevocationChecker
                     problems.Add($"CRL {url}: issued by '{crl.IssuerDN}', not by the certificate's issuer");
                     continue;
                 }
-                crl.Verify(issuer.GetPublicKey());
+                if (!CrlSignedBy(crl, issuer))
+                {
+                    problems.Add($"CRL {url}: the signature does not verify with the issuer's key");
+                    continue;
+                }
                 if (crl.ThisUpdate > now.UtcDateTime + ClockSkew || crl.NextUpdate is { } next && next < now.UtcDateTime - ClockSkew)
                 {
                     problems.Add($"CRL {url}: not current (thisUpdate {HeaderRules.Format(crl.ThisUpdate)}, nextUpdate {(crl.NextUpdate is { } n ? HeaderRules.Format(n) : "none")})");

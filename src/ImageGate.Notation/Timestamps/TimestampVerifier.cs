@@ -3,7 +3,6 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using ImageGate.Notation.Certificates;
 using ImageGate.Notation.Envelopes;
-using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace ImageGate.Notation.Timestamps;
 
@@ -88,19 +87,19 @@ internal static class TimestampVerifier
             {
                 throw Fail($"TSA certificate {CertificateChainRules.Describe(current)} ({CertificateChainRules.Range(current)}) is not valid at the timestamp time {HeaderRules.Format(genTime)}");
             }
-            var currentBc = new BcCertificate(current.RawData);
             var isTrusted = trusted.Any(t => t.RawData.AsSpan().SequenceEqual(current.RawData));
-            if (isTrusted && CertificateChainRules.IsSelfSigned(current, currentBc))
+            var selfSigned = CertificateChainRules.IsSelfSigned(current);
+            if (isTrusted && selfSigned)
             {
                 return chain;
             }
-            if (CertificateChainRules.IsSelfSigned(current, currentBc))
+            if (selfSigned)
             {
                 throw Fail($"the timestamp's TSA chain ends at {CertificateChainRules.Describe(current)}, which is not in tsaCerts");
             }
             var issuer = candidates.FirstOrDefault(c =>
                 c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData) &&
-                CertificateChainRules.SignedBy(currentBc, new BcCertificate(c.RawData)));
+                CertificateChainRules.SignedBy(current, c));
             if (issuer is null)
             {
                 throw Fail(isTrusted

@@ -89,8 +89,20 @@ internal sealed class RegistryAuthenticator(
         return credential is null ? " (anonymous)" : $" (credentials from {(credential.Source.Length > 0 ? credential.Source : "configuration")}, user {credential.Username ?? "-"})";
     }
 
-    private Task<RegistryCredential?> CredentialAsync(string repository, CancellationToken ct) =>
-        credentials.GetOrAdd(repository, r => options.Credentials.GetAsync(registry, r, ct).AsTask());
+    private async Task<RegistryCredential?> CredentialAsync(string repository, CancellationToken ct)
+    {
+        var lookup = credentials.GetOrAdd(repository, r => options.Credentials.GetAsync(registry, r, ct).AsTask());
+        try
+        {
+            return await lookup.ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed lookup (cancelled, provider down) is not remembered.
+            credentials.TryRemove(new KeyValuePair<string, Task<RegistryCredential?>>(repository, lookup));
+            throw;
+        }
+    }
 
     private async Task<string> TokenAsync(AuthChallenge bearer, string repository, string scope, RegistryCredential? credential, CancellationToken ct)
     {

@@ -11,7 +11,9 @@ public interface IRegistryClient
     RegistryStatistics Statistics { get; }
 
     /// <summary>Resolves a reference to the descriptor of its manifest or index (tag → digest with HEAD,
-    /// falling back to GET). Throws <see cref="RegistryException"/> (NotFound when it does not exist).</summary>
+    /// falling back to GET). A digest reference is fetched (GET) to learn its media type and size; callers
+    /// that only need the digest should use <see cref="ImageReference.Digest"/> and save that request.
+    /// Throws <see cref="RegistryException"/> (NotFound when it does not exist).</summary>
     Task<Descriptor> ResolveAsync(ImageReference image, CancellationToken cancellationToken = default);
 
     /// <summary>Fetches the manifest or index a reference names. Throws NotFound when it does not exist.</summary>

@@ -39,6 +39,7 @@ public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcT
     private const string Provider = "amazon";
     private readonly Func<string, string?> environment = environment ?? Environment.GetEnvironmentVariable;
     private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly object keysLock = new();
     private Task<AwsKeys?>? keys;
 
     private sealed record AwsKeys(string AccessKeyId, string SecretAccessKey, string? SessionToken);
@@ -64,7 +65,12 @@ public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcT
 
     private async Task<RegistryCredential?> AuthorizeAsync(string registry, string region, CancellationToken ct)
     {
-        var aws = await (keys ??= KeysAsync(region, ct)).ConfigureAwait(false);
+        Task<AwsKeys?> pending;
+        lock (keysLock)
+        {
+            pending = keys ??= KeysAsync(region, ct);
+        }
+        var aws = await pending.ConfigureAwait(false);
         if (aws is null)
         {
             return null;

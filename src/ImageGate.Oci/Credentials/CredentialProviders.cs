@@ -19,6 +19,8 @@ public sealed record CredentialSettings
     public AmazonSettings Amazon { get; init; } = new();
     /// <summary>Settings for the google provider (null: not configured).</summary>
     public GoogleSettings? Google { get; init; }
+    /// <summary>Subject-token source for the google provider when it differs from <see cref="Oidc"/> (external account files).</summary>
+    public IOidcTokenSource? GoogleOidc { get; init; }
     /// <summary>Source of CI OIDC tokens (null: none available).</summary>
     public IOidcTokenSource? Oidc { get; init; }
     /// <summary>Environment lookup (tests substitute their own).</summary>
@@ -27,7 +29,8 @@ public sealed record CredentialSettings
     public Action<string>? Trace { get; init; }
 
     /// <summary>Reads cloud settings and the OIDC source from the CI environment: <c>AZURE_TENANT_ID</c> +
-    /// <c>AZURE_CLIENT_ID</c>, <c>AWS_ROLE_ARN</c>, <c>GOOGLE_WORKLOAD_IDENTITY_PROVIDER</c> (+ <c>GOOGLE_SERVICE_ACCOUNT</c>),
+    /// <c>AZURE_CLIENT_ID</c>, <c>AWS_ROLE_ARN</c>, <c>GOOGLE_WORKLOAD_IDENTITY_PROVIDER</c> (+ <c>GOOGLE_SERVICE_ACCOUNT</c>)
+    /// or an <c>external_account</c> file in <c>GOOGLE_APPLICATION_CREDENTIALS</c>,
     /// GitHub Actions OIDC, or Azure Pipelines OIDC with <c>AZURESUBSCRIPTION_SERVICE_CONNECTION_ID</c>.</summary>
     public CredentialSettings WithEnvironmentDefaults(HttpClient http)
     {
@@ -37,12 +40,19 @@ public sealed record CredentialSettings
             ?? (github.IsAvailable ? github
                 : !string.IsNullOrEmpty(env("SYSTEM_OIDCREQUESTURI")) && env("AZURESUBSCRIPTION_SERVICE_CONNECTION_ID") is { Length: > 0 } connection ? new AzurePipelinesOidc(http, connection, env)
                 : null);
+        GoogleSettings? google = Google;
+        IOidcTokenSource? googleOidc = null;
+        if (google is null && env("GOOGLE_APPLICATION_CREDENTIALS") is { Length: > 0 } file && File.Exists(file) && env("GOOGLE_WORKLOAD_IDENTITY_PROVIDER") is not { Length: > 0 })
+        {
+            (google, googleOidc) = GoogleExternalAccount.Load(file, http);
+        }
         return this with
         {
             Oidc = oidc,
+            GoogleOidc = GoogleOidc ?? googleOidc,
             Azure = Azure ?? (env("AZURE_TENANT_ID") is { Length: > 0 } tenant && env("AZURE_CLIENT_ID") is { Length: > 0 } client ? new AzureSettings(tenant, client) : null),
             Amazon = Amazon.RoleArn is null && env("AWS_ROLE_ARN") is { Length: > 0 } role ? Amazon with { RoleArn = role } : Amazon,
-            Google = Google ?? (env("GOOGLE_WORKLOAD_IDENTITY_PROVIDER") is { Length: > 0 } wip ? new GoogleSettings(wip) { ServiceAccount = env("GOOGLE_SERVICE_ACCOUNT") } : null),
+            Google = google ?? (env("GOOGLE_WORKLOAD_IDENTITY_PROVIDER") is { Length: > 0 } wip ? new GoogleSettings(wip) { ServiceAccount = env("GOOGLE_SERVICE_ACCOUNT") } : null),
         };
     }
 }
@@ -81,8 +91,8 @@ public static class CredentialProviders
                     ? new AzureContainerRegistryCredentials(settings.Azure, settings.Oidc, http)
                     : Unconfigured("azure", "set AZURE_TENANT_ID and AZURE_CLIENT_ID and allow OIDC tokens", settings.Trace),
                 "amazon" => new AmazonEcrCredentials(settings.Amazon, settings.Oidc, http, settings.Environment),
-                "google" => settings.Google is not null && settings.Oidc is not null
-                    ? new GoogleCredentials(settings.Google, settings.Oidc, http)
+                "google" => settings.Google is not null && (settings.GoogleOidc ?? settings.Oidc) is { } googleOidc
+                    ? new GoogleCredentials(settings.Google, googleOidc, http)
                     : Unconfigured("google", "set GOOGLE_WORKLOAD_IDENTITY_PROVIDER and allow OIDC tokens", settings.Trace),
                 _ => throw new CredentialProviderException(provider, $"unknown credentials provider \"{provider}\" (expected one of {string.Join(", ", Known)})"),
             });

@@ -104,7 +104,7 @@ public sealed class DockerConfigCredentials : ICredentialSource
                 {
                     throw new CredentialProviderException("default", $"{path}: not a JSON object");
                 }
-                result.Add((path, doc.RootElement.Clone()));
+                result.Add((path, UnwrapSecret(doc.RootElement.Clone(), path)));
             }
             catch (JsonException e)
             {
@@ -112,6 +112,45 @@ public sealed class DockerConfigCredentials : ICredentialSource
             }
         }
         return result;
+    }
+
+    /// <summary>A Kubernetes Secret in JSON (<c>kubectl get secret -o json</c>) holds the config base64-encoded
+    /// under <c>data[".dockerconfigjson"]</c> (or plain under <c>stringData</c>); anything else is the config itself.</summary>
+    private static JsonElement UnwrapSecret(JsonElement root, string path)
+    {
+        if (!(root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "Secret"))
+        {
+            return root;
+        }
+        string? text = null;
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty(".dockerconfigjson", out var encoded) && encoded.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                text = Encoding.UTF8.GetString(Convert.FromBase64String(encoded.GetString()!));
+            }
+            catch (FormatException)
+            {
+                throw new CredentialProviderException("secrets", $"{path}: data[\".dockerconfigjson\"] is not base64");
+            }
+        }
+        else if (root.TryGetProperty("stringData", out var plain) && plain.ValueKind == JsonValueKind.Object && plain.TryGetProperty(".dockerconfigjson", out var value) && value.ValueKind == JsonValueKind.String)
+        {
+            text = value.GetString();
+        }
+        if (text is null)
+        {
+            throw new CredentialProviderException("secrets", $"{path}: the Secret has no .dockerconfigjson (type kubernetes.io/dockerconfigjson expected)");
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new CredentialProviderException("secrets", $"{path}: .dockerconfigjson is not JSON");
+        }
     }
 
     private static HashSet<string> Keys(string registry, string repository)

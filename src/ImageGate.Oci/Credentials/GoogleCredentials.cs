@@ -73,3 +73,83 @@ public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource 
         return RegistryCredential.Basic("oauth2accesstoken", accessToken, "google workload identity");
     }
 }
+
+/// <summary>Reads the <c>external_account</c> credentials file that google-github-actions/auth writes and
+/// exports as <c>GOOGLE_APPLICATION_CREDENTIALS</c>: settings for <see cref="GoogleCredentials"/> plus the
+/// OIDC source it describes (<c>credential_source.url</c> with its headers).</summary>
+public static class GoogleExternalAccount
+{
+    private const string IamPrefix = "//iam.googleapis.com/";
+
+    /// <summary>Loads the file; fails naming the file and the field when it is not a usable external account.</summary>
+    public static (GoogleSettings Settings, IOidcTokenSource Oidc) Load(string path, HttpClient http)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            root = doc.RootElement.Clone();
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new CredentialProviderException("google", $"{path}: not a readable JSON credentials file ({e.Message})");
+        }
+        string Field(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
+            ? s
+            : throw new CredentialProviderException("google", $"{path}: missing \"{name}\"");
+        if (Field(root, "type") != "external_account")
+        {
+            throw new CredentialProviderException("google", $"{path}: type is not external_account");
+        }
+        var audience = Field(root, "audience");
+        if (!audience.StartsWith(IamPrefix, StringComparison.Ordinal))
+        {
+            throw new CredentialProviderException("google", $"{path}: audience is not a workload identity provider");
+        }
+        var settings = new GoogleSettings(audience[IamPrefix.Length..]) { StsEndpoint = new Uri(Field(root, "token_url")) };
+        if (root.TryGetProperty("service_account_impersonation_url", out var impersonation) && impersonation.ValueKind == JsonValueKind.String)
+        {
+            // .../v1/projects/-/serviceAccounts/<email>:generateAccessToken
+            var url = new Uri(impersonation.GetString()!);
+            var marker = "/serviceAccounts/";
+            var at = url.AbsolutePath.IndexOf(marker, StringComparison.Ordinal);
+            var end = url.AbsolutePath.LastIndexOf(':');
+            if (at < 0 || end <= at)
+            {
+                throw new CredentialProviderException("google", $"{path}: service_account_impersonation_url is not a generateAccessToken URL");
+            }
+            settings = settings with
+            {
+                ServiceAccount = Uri.UnescapeDataString(url.AbsolutePath[(at + marker.Length)..end]),
+                IamCredentialsEndpoint = new Uri(url.GetLeftPart(UriPartial.Authority) + url.AbsolutePath[..(url.AbsolutePath.IndexOf("/v1/", StringComparison.Ordinal) is var v and >= 0 ? v + 1 : 1)]),
+            };
+        }
+        var source = root.TryGetProperty("credential_source", out var cs) ? cs : default;
+        var headers = new Dictionary<string, string>();
+        if (source.ValueKind == JsonValueKind.Object && source.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var header in h.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+            {
+                headers[header.Name] = header.Value.GetString()!;
+            }
+        }
+        var fieldName = source.ValueKind == JsonValueKind.Object && source.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object
+            && format.TryGetProperty("subject_token_field_name", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "value";
+        return (settings, new UrlSubjectTokenSource(http, new Uri(Field(source, "url")), headers, fieldName));
+    }
+
+    /// <summary>Fetches the subject token from the file's URL; the audience is already in that URL.</summary>
+    private sealed class UrlSubjectTokenSource(HttpClient http, Uri url, IReadOnlyDictionary<string, string> headers, string field) : IOidcTokenSource
+    {
+        public async Task<string> GetTokenAsync(string audience, CancellationToken cancellationToken)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+            var json = await ProviderHttp.SendJsonAsync(http, request, "google", "external account subject token request", cancellationToken).ConfigureAwait(false);
+            return ProviderHttp.RequireString(json, field, "google", "external account subject token request");
+        }
+    }
+}

@@ -67,12 +67,14 @@ internal static class SignedEntityVerifier
             ? FulcioIdentity.FromCertificate(entity.Certificate)
             : null;
 
-        var hash = policy.Key is null ? HashAlgorithmName.SHA256 : policy.KeyHash;
+        // A configured key uses the configured hash (Kyverno's hashAlgorithm). A certificate key is tried with SHA-256 (cosign)
+        // and with its curve's own hash (sigstore-go's default verifier), so P-384/P-521 certificates verify either way.
+        var hash = policy.Key is null ? CertificateHash(key) : policy.KeyHash;
         var allowPss = policy.Key is null || policy.AllowRsaPss;
         InTotoStatement? statement = null;
         if (entity.Envelope is { } envelope)
         {
-            VerifyDsse(envelope, key, hash, allowPss);
+            VerifyDsse(envelope, key, hash, allowPss, policy.Key is null);
             if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
             {
                 throw Fail.With($"unsupported DSSE payload type '{envelope.PayloadType}' (expected {DsseEnvelope.InTotoPayloadType})");
@@ -89,7 +91,7 @@ internal static class SignedEntityVerifier
         }
         else
         {
-            VerifyMessage(entity, key, hash, allowPss, artifactDigest);
+            VerifyMessage(entity, key, hash, allowPss, policy.Key is null, artifactDigest);
         }
         if (!policy.IgnoreTlog)
         {
@@ -107,7 +109,14 @@ internal static class SignedEntityVerifier
         };
     }
 
-    private static void VerifyDsse(DsseEnvelope envelope, VerificationKey key, HashAlgorithmName hash, bool allowPss)
+    private static HashAlgorithmName CertificateHash(VerificationKey key) => key.Description switch
+    {
+        "ECDSA P-384" => HashAlgorithmName.SHA384,
+        "ECDSA P-521" => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
+
+    private static void VerifyDsse(DsseEnvelope envelope, VerificationKey key, HashAlgorithmName hash, bool allowPss, bool fromCertificate)
     {
         if (envelope.Signatures.Count == 0)
         {
@@ -117,7 +126,7 @@ internal static class SignedEntityVerifier
         string? reason = null;
         foreach (var sig in envelope.Signatures)
         {
-            var r = SignatureChecks.VerifyKeySignature(key, pae, sig.Sig, hash, allowPss);
+            var r = VerifyWithFallback(key, pae, sig.Sig, hash, allowPss, fromCertificate);
             if (r.Verified)
             {
                 return;
@@ -127,7 +136,19 @@ internal static class SignedEntityVerifier
         throw Fail.With("DSSE envelope " + reason);
     }
 
-    private static void VerifyMessage(SignedEntity entity, VerificationKey key, HashAlgorithmName hash, bool allowPss, string? artifactDigest)
+    private static VerificationResult VerifyWithFallback(VerificationKey key, byte[] data, byte[] signature, HashAlgorithmName hash, bool allowPss, bool fromCertificate)
+    {
+        var r = SignatureChecks.VerifyKeySignature(key, data, signature, hash, allowPss);
+        // Only certificate keys get a second hash: a configured key's hash is exactly what the policy says.
+        if (!r.Verified && hash != HashAlgorithmName.SHA256 && key.Kind == KeyKind.Ecdsa && fromCertificate
+            && SignatureChecks.VerifyKeySignature(key, data, signature, HashAlgorithmName.SHA256, allowPss).Verified)
+        {
+            return VerificationResult.Success;
+        }
+        return r;
+    }
+
+    private static void VerifyMessage(SignedEntity entity, VerificationKey key, HashAlgorithmName hash, bool allowPss, bool fromCertificate, string? artifactDigest)
     {
         if (entity.MessageBytes is { } message)
         {
@@ -136,7 +157,7 @@ internal static class SignedEntityVerifier
             {
                 throw Fail.With($"artifact digest mismatch: the bundle signs sha256:{Codec.Hex(claimed)}, the artifact is sha256:{Codec.Hex(actual)}");
             }
-            var r = SignatureChecks.VerifyKeySignature(key, message, entity.Signature, hash, allowPss);
+            var r = VerifyWithFallback(key, message, entity.Signature, hash, allowPss, fromCertificate);
             if (!r.Verified)
             {
                 throw Fail.With(r.FailureReason!);
@@ -149,7 +170,7 @@ internal static class SignedEntityVerifier
         {
             throw Fail.With($"artifact digest mismatch: the bundle signs sha256:{Codec.Hex(digest)}, the artifact is {artifactDigest}");
         }
-        if (hash != HashAlgorithmName.SHA256 || !key.VerifyDigest(digest, entity.Signature, hash))
+        if ((hash != HashAlgorithmName.SHA256 && !fromCertificate) || !key.VerifyDigest(digest, entity.Signature, HashAlgorithmName.SHA256))
         {
             throw Fail.With(SignatureChecks.MismatchReason(key, hash));
         }

@@ -15,6 +15,10 @@ internal static class IdentityRegex
         {
             throw Fail.With("identity regular expression is longer than 4096 characters");
         }
+        if (Cache.Count > 1024)
+        {
+            Cache.Clear(); // policies hold few patterns; this only bounds memory against unbounded input
+        }
         Regex regex;
         try
         {

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Runtime.CompilerServices;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -36,9 +37,9 @@ public sealed class VerificationKey : IDisposable
 
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
-    private readonly Ed25519PublicKeyParameters? _ed25519;
+    private readonly byte[]? _ed25519; // raw 32-byte key; BouncyCastle is loaded only when an Ed25519 key is used
 
-    private VerificationKey(byte[] spki, KeyKind kind, string description, ECDsa? ecdsa, RSA? rsa, Ed25519PublicKeyParameters? ed)
+    private VerificationKey(byte[] spki, KeyKind kind, string description, ECDsa? ecdsa, RSA? rsa, byte[]? ed)
     {
         Spki = spki;
         Kind = kind;
@@ -107,7 +108,11 @@ public sealed class VerificationKey : IDisposable
                     return new VerificationKey(spki, KeyKind.Rsa, $"RSA-{rsa.KeySize}", null, rsa, null);
                 case Ed25519Oid:
                     var bits = seq.ReadBitString(out _);
-                    return new VerificationKey(spki, KeyKind.Ed25519, "Ed25519", null, null, new Ed25519PublicKeyParameters(bits, 0));
+                    if (bits.Length != 32)
+                    {
+                        throw Fail.With("malformed public key: an Ed25519 key is 32 bytes");
+                    }
+                    return new VerificationKey(spki, KeyKind.Ed25519, "Ed25519", null, null, bits);
                 default:
                     throw Fail.With($"unsupported public key algorithm {oid}");
             }
@@ -162,16 +167,20 @@ public sealed class VerificationKey : IDisposable
         }
     }
 
-    private bool VerifyEd25519(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    private bool VerifyEd25519(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        signature.Length == 64 && Ed25519.Verify(_ed25519!, data.ToArray(), signature.ToArray());
+
+    /// <summary>Pure Ed25519 through BouncyCastle (the BCL has none), kept apart so other key types never load it.</summary>
+    private static class Ed25519
     {
-        if (signature.Length != 64)
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static bool Verify(byte[] key, byte[] data, byte[] signature)
         {
-            return false;
+            var signer = new Ed25519Signer();
+            signer.Init(false, new Ed25519PublicKeyParameters(key, 0));
+            signer.BlockUpdate(data, 0, data.Length);
+            return signer.VerifySignature(signature);
         }
-        var signer = new Ed25519Signer();
-        signer.Init(false, _ed25519);
-        signer.BlockUpdate(data.ToArray(), 0, data.Length);
-        return signer.VerifySignature(signature.ToArray());
     }
 
     /// <summary>True when both keys have the same SubjectPublicKeyInfo.</summary>

@@ -159,7 +159,8 @@ public static class RekorVerifier
         {
             throw Fail.With("checkpoint root hash does not equal the proof's root hash");
         }
-        var keyHint = SHA256.HashData(log.PublicKeySpki).AsSpan(0, 4).ToArray();
+        // The key hint is the first 4 bytes of the log id (SHA-256 of the key for Rekor v1; the note key id for later logs).
+        var keyHint = log.LogId.AsSpan(0, Math.Min(4, log.LogId.Length)).ToArray();
         var signed = Encoding.UTF8.GetBytes(text);
         using var key = VerificationKey.FromSpki(log.PublicKeySpki);
         foreach (var line in note[(split + 2)..].Split('\n').Take(100))
@@ -169,6 +170,12 @@ public static class RekorVerifier
                 continue;
             }
             var space = line.LastIndexOf(' ');
+            // The signer's name is not signed, so it must name this log: the origin line starts with it.
+            var name = line[2..Math.Max(2, space)];
+            if (name.Length == 0 || !(lines[0] == name || lines[0].StartsWith(name + " ", StringComparison.Ordinal)))
+            {
+                continue;
+            }
             var sig = Codec.FromBase64(line[(space + 1)..], "checkpoint signature");
             if (sig.Length > 4 && sig.AsSpan(0, 4).SequenceEqual(keyHint) && key.VerifyData(signed, sig.AsSpan(4), HashAlgorithmName.SHA256))
             {

@@ -161,4 +161,15 @@ public sealed class DockerConfigCredentialsTests
         var unknown = Assert.ThrowsExactly<CredentialProviderException>(() => CredentialProviders.Build(new CredentialSettings { Providers = ["oracle"] }, http));
         StringAssert.Contains(unknown.Message, "unknown credentials provider \"oracle\"");
     }
+
+    [TestMethod]
+    public async Task KubernetesSecretJsonIsAccepted()
+    {
+        var config = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"auths":{"registry.example.com":{"username":"k8s","password":"k8s-SECRET"}}}"""));
+        var path = WriteConfig("""{"apiVersion":"v1","kind":"Secret","type":"kubernetes.io/dockerconfigjson","metadata":{"name":"regcred","namespace":"kyverno"},"data":{".dockerconfigjson":"CONFIG"}}""".Replace("CONFIG", config, StringComparison.Ordinal), "secret.json");
+        Assert.AreEqual("k8s", (await new DockerConfigCredentials([path], Env()).GetAsync("registry.example.com", "a/b", default))!.Username);
+        var opaque = WriteConfig("""{"apiVersion":"v1","kind":"Secret","type":"Opaque","data":{"token":"eA=="}}""", "opaque.json");
+        var e = await Assert.ThrowsExactlyAsync<CredentialProviderException>(async () => await new DockerConfigCredentials([opaque], Env()).GetAsync("registry.example.com", "a/b", default));
+        StringAssert.Contains(e.Message, "no .dockerconfigjson");
+    }
 }

@@ -30,7 +30,7 @@ public sealed class FaultInjectionTests
         MaxAttempts = 3,
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         RetryMaxDelay = TimeSpan.FromSeconds(5),
-        AttemptTimeout = TimeSpan.FromSeconds(1),
+        AttemptTimeout = TimeSpan.FromSeconds(2),
         OperationDeadline = TimeSpan.FromSeconds(20),
     }) with { InsecureRegistries = new HashSet<string> { proxy.Host } });
 
@@ -105,10 +105,10 @@ public sealed class FaultInjectionTests
         var watch = Stopwatch.StartNew();
         var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.GetBlobAsync(Ref(proxy, "demo/app"), layer));
         Assert.AreEqual(RegistryErrorKind.Timeout, e.Kind);
-        StringAssert.Contains(e.Message, "timed out after 1 s");
+        StringAssert.Contains(e.Message, "timed out after 2 s");
         StringAssert.Contains(e.Message, layer.Digest);
         Assert.AreEqual(3, proxy.Requests.Count(IsBlob));
-        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
     }
 
     [TestMethod]
@@ -247,7 +247,49 @@ public sealed class FaultInjectionTests
         var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.ResolveAsync(Ref(proxy, "demo/app:v1")));
         StringAssert.Contains(e.Message, "HTTP 502");
         StringAssert.Contains(e.Message, "2 s deadline");
-        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(4), watch.Elapsed.ToString());
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(6), watch.Elapsed.ToString());
         Assert.IsTrue(proxy.Requests.Count is > 1 and < 10, proxy.Requests.Count.ToString());
+    }
+}
+
+[TestClass]
+public sealed class ConcurrencyLimitTests
+{
+    [TestMethod]
+    public async Task NoMoreRequestsInFlightThanAllowed()
+    {
+        await using var registry = await RegistryFixture.StartAsync();
+        var blobs = new List<Descriptor>();
+        for (var i = 0; i < 8; i++)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes($"blob {i}");
+            var (digest, size) = await registry.PushBlobAsync("demo/many", bytes);
+            blobs.Add(new Descriptor { MediaType = "application/octet-stream", Digest = digest, Size = size });
+        }
+        var inFlight = 0;
+        var peak = 0;
+        await using var proxy = new FaultProxy(registry);
+        proxy.Rule = async (r, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref peak, now);
+            await Task.Delay(150);
+            Interlocked.Decrement(ref inFlight);
+            return null;
+        };
+        using var client = new RegistryClient(new RegistryClientOptions { MaxConcurrency = 2, InsecureRegistries = new HashSet<string> { proxy.Host } });
+        var repository = ImageReference.Parse($"{proxy.Host}/demo/many");
+        var results = await Task.WhenAll(blobs.Select(b => client.GetBlobAsync(repository, b)));
+        Assert.AreEqual(8, results.Length);
+        Assert.AreEqual(8, proxy.Requests.Count);
+        Assert.AreEqual(2, peak, "at most MaxConcurrency requests at once, and the limit was reached");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
     }
 }

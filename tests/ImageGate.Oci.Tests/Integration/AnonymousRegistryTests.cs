@@ -196,4 +196,30 @@ public sealed class AnonymousRegistryTests
         StringAssert.Contains(e.Message, "10 byte limit");
         Assert.AreEqual(1, (await registry.RequestsSinceAsync(mark)).Count, "only the manifest was fetched");
     }
+
+    [TestMethod]
+    public async Task ImageDataMatchesKyvernosShape()
+    {
+        using var client = NewClient();
+        var mark = await registry.MarkAsync();
+        var data = await ImageData.LoadAsync(client, $"{registry.Host}/demo/multi:v1");
+        Assert.AreEqual($"{registry.Host}/demo/multi:v1@{content.MultiDigest}", data.ResolvedImage);
+        Assert.AreEqual(registry.Host, data.Registry);
+        Assert.AreEqual("demo/multi", data.Repository);
+        Assert.AreEqual("v1", data.Identifier);
+        Assert.AreEqual("v1", data.Tag);
+        Assert.AreEqual(content.MultiDigest, data.Digest);
+        Assert.AreEqual(2, data.ImageIndex!.Value.GetProperty("manifests").GetArrayLength());
+        Assert.AreEqual("amd64", data.Config.GetProperty("architecture").GetString());
+        var json = data.ToJson();
+        Assert.AreEqual(2, json.GetProperty("manifest").GetProperty("schemaVersion").GetInt32());
+        // index + platform manifest + config, nothing else
+        Assert.AreEqual(3, (await registry.RequestsSinceAsync(mark)).Count);
+
+        var single = await ImageData.LoadAsync(client, $"{registry.Host}/demo/app@{content.AppDigest}");
+        Assert.AreEqual($"{registry.Host}/demo/app@{content.AppDigest}", single.ResolvedImage);
+        Assert.AreEqual("", single.Tag);
+        Assert.AreEqual(content.AppDigest, single.Identifier);
+        Assert.IsNull(single.ImageIndex);
+    }
 }

@@ -208,6 +208,25 @@ public sealed class TokenAuthRegistryTests
     }
 
     [TestMethod]
+    public async Task IdentityTokenIsExchangedByPostAtTheRealm()
+    {
+        registry.TokenServer!.RefreshTokens["refresh-abc-SECRET"] = "tester";
+        var before = registry.TokenServer.Requests.Count;
+        using var client = Client(new RegistryCredential { Username = "00000000-0000-0000-0000-000000000000", IdentityToken = "refresh-abc-SECRET", Source = "test" });
+        Assert.AreEqual(content.AppDigest, (await client.ResolveAsync(Ref("demo/app:v1"))).Digest);
+        var post = registry.TokenServer.Requests.Skip(before).Single();
+        Assert.AreEqual("POST", post.Method);
+        Assert.AreEqual("refresh_token", post.Form["grant_type"]);
+        Assert.AreEqual("repository:demo/app:pull", post.Form["scope"]);
+        Assert.AreEqual("imagegate", post.Form["client_id"]);
+
+        using var revoked = Client(new RegistryCredential { IdentityToken = "revoked-SECRET", Source = "test" });
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => revoked.ResolveAsync(Ref("demo/app:v1")));
+        StringAssert.Contains(e.Message, "invalid_grant");
+        Assert.IsFalse(e.ToString().Contains("revoked-SECRET", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
     public async Task PlainHttpRealmRefusedWhenTheRegistryIsNotInsecure()
     {
         // Reach the plain-HTTP registry through a fault-free proxy registered as insecure? No: here

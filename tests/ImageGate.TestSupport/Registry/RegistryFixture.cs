@@ -231,7 +231,7 @@ public sealed class RegistryFixture : IAsyncDisposable
                 break;
             }
             previous = entries.Count;
-            await Task.Delay(150).ConfigureAwait(false);
+            await Task.Delay(250).ConfigureAwait(false);
         }
         return entries.Skip(mark).ToList();
     }
