@@ -45,11 +45,14 @@ public static class TestRegistry
     }
 
     /// <summary>Pushes a small, unique OCI image under <paramref name="repository"/>:<paramref name="tag"/>.</summary>
-    public static Task<PushedManifest> PushImageAsync(string repository, string tag = "v1")
+    public static Task<PushedManifest> PushImageAsync(string repository, string tag = "v1") =>
+        PushImageAsync(repository, tag, $"{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}");
+
+    /// <summary>Pushes the small OCI image made from <paramref name="seed"/>: the same seed gives the same digest in any repository.</summary>
+    public static Task<PushedManifest> PushImageAsync(string repository, string tag, string seed)
     {
-        var unique = Interlocked.Increment(ref counter);
-        var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"n\":\"{unique}-{Guid.NewGuid():N}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");
-        var layer = Encoding.UTF8.GetBytes($"layer {unique} {Guid.NewGuid():N}\n");
+        var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"n\":\"{seed}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");
+        var layer = Encoding.UTF8.GetBytes($"layer {seed}\n");
         return Registry.PushImageAsync(repository, tag, config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
     }
 
