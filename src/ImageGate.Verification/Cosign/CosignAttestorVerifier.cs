@@ -66,7 +66,8 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             }
         }
         var bundles = 0;
-        await foreach (var (label, result) in BundlesAsync(image, repository, policy, wantedPredicate: null, cancellationToken).ConfigureAwait(false))
+        var skipped = new List<string>();
+        await foreach (var (label, result) in BundlesAsync(image, repository, policy, PredicateTypes.CosignSign, skipped, cancellationToken).ConfigureAwait(false))
         {
             bundles++;
             var reason = result.Verified ? SignatureBundleProblem(result, image.Digest, policy.Annotations) : result.FailureReason;
@@ -76,7 +77,8 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             }
             reasons.Add($"{label}: {reason}");
         }
-        if (legacy is null && bundles == 0)
+        reasons.AddRange(skipped);
+        if (legacy is null && bundles == 0 && skipped.Count == 0)
         {
             return AttestorOutcome.Failure($"no signatures found: {repository.RepositoryName} has no {legacyTag} tag and no Sigstore bundle referrers of {image.Digest}");
         }
@@ -120,7 +122,8 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             }
         }
         var bundles = 0;
-        await foreach (var (label, result) in BundlesAsync(image, repository, policy, wanted, cancellationToken).ConfigureAwait(false))
+        var skipped = new List<string>();
+        await foreach (var (label, result) in BundlesAsync(image, repository, policy, wanted, skipped, cancellationToken).ConfigureAwait(false))
         {
             bundles++;
             if (Accept(result, wanted, out var payload, out var reason))
@@ -129,7 +132,8 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             }
             reasons.Add($"{label}: {reason}");
         }
-        if (legacy is null && bundles == 0)
+        reasons.AddRange(skipped);
+        if (legacy is null && bundles == 0 && skipped.Count == 0)
         {
             return AttestationOutcome.Failure($"no attestations found: {repository.RepositoryName} has no {legacyTag} tag and no Sigstore bundle referrers of {image.Digest} with predicate type {wanted}");
         }
@@ -192,18 +196,23 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
     }
 
     /// <summary>The Sigstore bundles attached to the image as referrers, each verified against the policy. Referrers
-    /// that are not bundle artifacts are skipped, as cosign does; for attestations, bundles whose predicate-type
-    /// annotation names another predicate are skipped without being fetched.</summary>
+    /// that are not bundle artifacts are skipped, as cosign does; bundles whose predicate-type annotation names another
+    /// predicate than <paramref name="wantedPredicate"/> are not fetched and are listed in <paramref name="skipped"/>.</summary>
     private static async IAsyncEnumerable<(string Label, SignatureVerificationResult Result)> BundlesAsync(ImageTarget image, ImageReference repository,
-        VerificationPolicy policy, string? wantedPredicate, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        VerificationPolicy policy, string wantedPredicate, List<string> skipped, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var referrers = await image.Registry.GetReferrersAsync(repository, image.Digest, null, cancellationToken).ConfigureAwait(false);
         var candidates = referrers
             .Where(r => r.ArtifactType is null || r.ArtifactType.StartsWith(BundleMediaTypePrefix, StringComparison.Ordinal))
-            .Where(r => wantedPredicate is null || r.Annotations is null || !r.Annotations.TryGetValue(BundlePredicateAnnotation, out var p) || p == wantedPredicate)
             .Take(MaxBundleReferrers);
         foreach (var referrer in candidates)
         {
+            if (referrer.Annotations is { } a && a.TryGetValue(BundlePredicateAnnotation, out var predicate) && predicate != wantedPredicate)
+            {
+                // The annotation is unsigned, so it only saves fetching a bundle that could not match anyway.
+                skipped.Add($"bundle {Short(referrer.Digest)}: its predicate type {predicate} is not {wantedPredicate} (not fetched)");
+                continue;
+            }
             var manifest = await image.Registry.GetManifestAsync(repository.WithDigest(referrer.Digest), cancellationToken).ConfigureAwait(false);
             if (manifest.IsIndex || manifest.Manifest.Layers is not [var layer] || !layer.MediaType.StartsWith(BundleMediaTypePrefix, StringComparison.Ordinal))
             {
