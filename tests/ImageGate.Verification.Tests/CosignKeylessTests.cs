@@ -15,16 +15,20 @@ public sealed class CosignKeylessTests
     private const string Bundles = "keyless/bundles";
     private const string OtherSubject = "keyless/other-subject";
     private const string ProvenanceOnly = "keyless/provenance-only";
+    private const string KeyTlog = "keyless/key-tlog";
+    private const string KeyBundle = "keyless/key-bundle";
     private static string fixtures = "";
     private static string trustedRoot = "";
     private static KeylessIdentitySpec identity = null!;
+    private static Dictionary<string, string> keylessAnnotations = null!;
+    private static string keyPem = "";
 
     [ClassInitialize]
     public static async Task GenerateAsync(TestContext _)
     {
         var seed = "keyless-" + Guid.NewGuid().ToString("N");
         var image = await TestRegistry.PushImageAsync(Legacy, "v1", seed);
-        foreach (var repository in new[] { Bundles, OtherSubject, ProvenanceOnly })
+        foreach (var repository in new[] { Bundles, OtherSubject, ProvenanceOnly, KeyTlog, KeyBundle })
         {
             Assert.AreEqual(image.Digest, (await TestRegistry.PushImageAsync(repository, "v1", seed)).Digest);
         }
@@ -41,9 +45,13 @@ public sealed class CosignKeylessTests
             identity = new KeylessIdentitySpec(doc.RootElement.GetProperty("issuer").GetString(), doc.RootElement.GetProperty("identity").GetString(), null, null);
         }
 
-        var annotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(fixtures, "keyless-sig.annotations.json")))!;
-        await CosignLayout.PushAsync(Legacy, CosignLayout.Tag(image.Digest, "sig"),
-            [(await File.ReadAllBytesAsync(Path.Combine(fixtures, "keyless-sig.payload.json")), CosignLayout.SimpleSigning, annotations)]);
+        keylessAnnotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(fixtures, "keyless-sig.annotations.json")))!;
+        var payload = await File.ReadAllBytesAsync(Path.Combine(fixtures, "keyless-sig.payload.json"));
+        await CosignLayout.PushAsync(Legacy, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, keylessAnnotations)]);
+        var keyAnnotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(fixtures, "key-sig.annotations.json")))!;
+        await CosignLayout.PushAsync(KeyTlog, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, keyAnnotations)]);
+        keyPem = await File.ReadAllTextAsync(Path.Combine(fixtures, "key.pub"));
+        await AttachBundleAsync(KeyBundle, image, "bundle-key-sign.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachBundleAsync(Bundles, image, "bundle-sign.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachBundleAsync(Bundles, image, "bundle-provenance.json", "https://slsa.dev/provenance/v1");
         await AttachBundleAsync(OtherSubject, image, "bundle-other-subject.json", "https://sigstore.dev/cosign/sign/v1");
@@ -187,5 +195,53 @@ public sealed class CosignKeylessTests
         var missing = await verifier.VerifyAttestationAsync(image, sbom, Keyless(), RegistryAccess.Default, CancellationToken.None);
         Assert.IsFalse(missing.Verified);
         Assert.IsNull(await verifier.GetVerifiedPayloadAsync(image, sbom, RegistryAccess.Default, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task KeySignaturesWithTransparencyLogVerifyAgainstTheTrustedRoot()
+    {
+        var attestor = new CosignAttestorSpec("key-tlog") { PublicKeyPem = keyPem, TrustedRootJson = trustedRoot };
+        var legacy = await VerifyAsync(KeyTlog, attestor);
+        Assert.IsTrue(legacy.Outcome.Verified, legacy.Outcome.Reason);
+        var bundle = await VerifyAsync(KeyBundle, attestor);
+        Assert.IsTrue(bundle.Outcome.Verified, bundle.Outcome.Reason);
+
+        // The embedded public-good root does not know the mock Rekor: the log entry cannot be trusted.
+        var publicGood = await VerifyAsync(KeyTlog, attestor with { TrustedRootJson = null });
+        Assert.IsFalse(publicGood.Outcome.Verified);
+        StringAssert.Contains(publicGood.Outcome.Reason, "transparency log");
+
+        var otherKey = (await Openssl.GenerateKeyAsync("keyless-other-key")).PublicKeyPem;
+        var wrongKey = await VerifyAsync(KeyBundle, attestor with { PublicKeyPem = otherKey });
+        Assert.IsFalse(wrongKey.Outcome.Verified);
+        StringAssert.StartsWith(wrongKey.Outcome.Reason, "no signature verified: bundle sha256:");
+    }
+
+    [TestMethod]
+    public async Task CertificateAttestorUsesTheConfiguredCertificate()
+    {
+        var attestor = new CosignAttestorSpec("cert")
+        {
+            CertificatePem = keylessAnnotations["dev.sigstore.cosign/certificate"],
+            CertificateChainPem = keylessAnnotations["dev.sigstore.cosign/chain"],
+            TrustedRootJson = trustedRoot,
+        };
+        var (outcome, _) = await VerifyAsync(Legacy, attestor);
+        Assert.IsTrue(outcome.Verified, outcome.Reason);
+
+        var key = await Openssl.GenerateKeyAsync("keyless-self-signed");
+        var certificatePath = key.PrivateKeyPath + ".crt";
+        await ExternalTools.RunAsync("openssl", ["req", "-x509", "-new", "-key", key.PrivateKeyPath, "-subj", "/CN=someone else", "-days", "1", "-out", certificatePath]);
+        var other = await VerifyAsync(Legacy, attestor with { CertificatePem = await File.ReadAllTextAsync(certificatePath), CertificateChainPem = null });
+        Assert.IsFalse(other.Outcome.Verified);
+        StringAssert.StartsWith(other.Outcome.Reason, "no signature verified: signature 1: ");
+    }
+
+    [TestMethod]
+    public async Task AnnotationsInBundleModeAreMatchedOnTheStatementSubject()
+    {
+        var (outcome, _) = await VerifyAsync(Bundles, Keyless() with { Annotations = new Dictionary<string, string> { ["env"] = "prod" } });
+        Assert.IsFalse(outcome.Verified);
+        StringAssert.Contains(outcome.Reason, "missing or incorrect annotation: \"env\" is not in the signed statement");
     }
 }
