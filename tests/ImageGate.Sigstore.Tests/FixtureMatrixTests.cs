@@ -23,6 +23,8 @@ public sealed class FixtureMatrixTests
         ["keyless-message-v02"] = null,
         ["keyless-message-v01"] = null,
         ["key-dsse"] = null,
+        ["keyless-rekor-v2-dsse"] = null,
+        ["neg-rekor-v2-other-signature"] = "transparency log entry does not match the signature: different DSSE signature",
         ["neg-wrong-key"] = "DSSE envelope signature mismatch: the ECDSA P-256 signature does not verify with the given key",
         ["neg-wrong-subject"] = "certificate identity mismatch: subject \"https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main\" does not match \"https://github.com/evil/app\"",
         ["neg-wrong-issuer"] = "certificate issuer mismatch: issuer \"https://token.actions.githubusercontent.com\" does not match \"https://accounts.google.com\"",

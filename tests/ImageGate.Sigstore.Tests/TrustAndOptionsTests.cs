@@ -84,6 +84,19 @@ public sealed class TrustAndOptionsTests
     }
 
     [TestMethod]
+    public void RekorV2EntryWithoutTimestampHasNoSigningTime()
+    {
+        var node = JsonNode.Parse(Bundle("keyless-rekor-v2-dsse"))!;
+        node["verificationMaterial"]!.AsObject().Remove("timestampVerificationData");
+        var result = BundleVerifier.Verify(Encoding.UTF8.GetBytes(node.ToJsonString()), BundleArtifact.FromDigest(Fx.ImageDigest), Keyless(TrustedMaterial.FromRoot(Root())));
+        Assert.IsFalse(result.Verified);
+        StringAssert.Contains(result.FailureReason, "no verified signing time");
+        var withTsa = VerifySign(Keyless(TrustedMaterial.FromRoot(Root())), "keyless-rekor-v2-dsse");
+        Assert.IsTrue(withTsa.Verified, withTsa.FailureReason);
+        Assert.AreEqual(1, withTsa.ObservedTimes.Count, "only the TSA time");
+    }
+
+    [TestMethod]
     public void TamperedTimestampIsRejected()
     {
         var node = JsonNode.Parse(Bundle("keyless-dsse-sign"))!;

@@ -58,6 +58,12 @@ public sealed record ImageReference
     /// <summary>Returns the canonical name.</summary>
     public override string ToString() => Name;
 
+    /// <summary>References are equal when their canonical names are (<c>nginx</c> equals <c>docker.io/library/nginx:latest</c>).</summary>
+    public bool Equals(ImageReference? other) => other is not null && Name == other.Name;
+
+    /// <summary>Hash of the canonical name.</summary>
+    public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
+
     /// <summary>The same repository with the given digest (tag kept as written tag).</summary>
     public ImageReference WithDigest(string digest)
     {

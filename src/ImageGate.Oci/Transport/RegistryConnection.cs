@@ -32,7 +32,7 @@ internal sealed class RegistryConnection : IDisposable
         this.options = options;
         this.gate = gate;
         this.stats = stats;
-        http = CreateHttpClient(options);
+        http = CreateHttpClient(options, registry);
         auth = new RegistryAuthenticator(registry, options, SendTokenRequestAsync, stats);
     }
 
@@ -416,14 +416,16 @@ internal sealed class RegistryConnection : IDisposable
         return Error(kind, request, reason, status, inner);
     }
 
-    private static HttpClient CreateHttpClient(RegistryClientOptions options)
+    private static HttpClient CreateHttpClient(RegistryClientOptions options, string registry)
     {
+        // The environment's proxy (HTTPS_PROXY, NO_PROXY) applies as in go-containerregistry, except for
+        // loopback and private-address registries, which are always reached directly.
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            UseProxy = false,
+            UseProxy = !AddressRules.IsNonPublic(AddressRules.HostOf(registry)),
             ConnectTimeout = TimeSpan.FromSeconds(15),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(1, options.MaxConcurrency),

@@ -46,6 +46,11 @@ internal static class SignedEntityVerifier
         }
         times.AddRange(VerifyTimestamps(entity, policy, trust));
         var noObservedTime = times.Count == 0;
+        if (noObservedTime && !policy.IgnoreTlog)
+        {
+            // Log entries without a promise (Rekor v2) prove inclusion but no time: a signed timestamp must give it.
+            throw Fail.With("no verified signing time: the transparency log entries carry no signed entry timestamp and no RFC 3161 timestamp verified");
+        }
         if (noObservedTime)
         {
             times.Add(policy.Now ?? DateTimeOffset.UtcNow);

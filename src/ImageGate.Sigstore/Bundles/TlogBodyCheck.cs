@@ -26,6 +26,10 @@ internal static class TlogBodyCheck
             var kind = body.Str("kind") ?? entry.Kind;
             var version = body.Str("apiVersion") ?? entry.Version;
             var spec = body.Prop("spec") ?? throw Fail.With("transparency log entry body has no spec");
+            if (entry.Kind.Length > 0 && (entry.Kind != kind || entry.Version != version))
+            {
+                throw Mismatch($"the entry says {entry.Kind} {entry.Version}, its body is {kind} {version}");
+            }
             switch (kind, version)
             {
                 case ("hashedrekord", "0.0.1"):
@@ -39,6 +43,12 @@ internal static class TlogBodyCheck
                     break;
                 case ("intoto", "0.0.1"):
                     InToto1(spec, entity, policy);
+                    break;
+                case ("hashedrekord", "0.0.2"):
+                    HashedRekord2(spec.Prop("hashedRekordV002") ?? throw Mismatch("hashedrekord 0.0.2 body without hashedRekordV002"), entity, policy);
+                    break;
+                case ("dsse", "0.0.2"):
+                    Dsse2(spec.Prop("dsseV002") ?? throw Mismatch("dsse 0.0.2 body without dsseV002"), entity, policy);
                     break;
                 default:
                     throw Fail.With($"unsupported transparency log entry kind {kind} {version}");
@@ -121,6 +131,71 @@ internal static class TlogBodyCheck
             throw Mismatch("different envelope hash");
         }
         CheckVerifier(spec.Bytes("publicKey"), entity, policy);
+    }
+
+    // Rekor v2 bodies (protobuf JSON): raw bytes in base64 and a structured verifier.
+    private static void HashedRekord2(JsonElement spec, SignedEntity entity, VerificationPolicy policy)
+    {
+        if (entity.Envelope is not null)
+        {
+            throw Mismatch("a hashedrekord entry cannot record a DSSE envelope");
+        }
+        var sig = spec.Prop("signature");
+        if (!(sig?.Bytes("content") ?? []).AsSpan().SequenceEqual(entity.Signature))
+        {
+            throw Mismatch("different signature bytes");
+        }
+        var data = spec.Prop("data");
+        if (data?.Str("algorithm") != "SHA2_256")
+        {
+            throw Mismatch("the entry's hash algorithm is not SHA2_256");
+        }
+        var digest = entity.MessageDigest ?? (entity.MessageBytes is { } m ? SHA256.HashData(m) : null);
+        if (digest is null || !(data?.Bytes("digest") ?? []).AsSpan().SequenceEqual(digest))
+        {
+            throw Mismatch("different artifact digest");
+        }
+        CheckVerifierV2(sig?.Prop("verifier"), entity, policy);
+    }
+
+    private static void Dsse2(JsonElement spec, SignedEntity entity, VerificationPolicy policy)
+    {
+        var envelope = entity.Envelope ?? throw Mismatch("a dsse entry needs a DSSE envelope");
+        var payloadHash = spec.Prop("payloadHash");
+        if (payloadHash?.Str("algorithm") != "SHA2_256" || !(payloadHash?.Bytes("digest") ?? []).AsSpan().SequenceEqual(SHA256.HashData(envelope.Payload)))
+        {
+            throw Mismatch("different payload hash");
+        }
+        var signatures = spec.Array("signatures", 32).ToList();
+        if (signatures.Count != 1)
+        {
+            throw Mismatch($"a dsse 0.0.2 entry must record exactly one signature, found {signatures.Count}");
+        }
+        if (!envelope.Signatures.Any(e => e.Sig.AsSpan().SequenceEqual(signatures[0].Bytes("content") ?? [])))
+        {
+            throw Mismatch("different DSSE signature");
+        }
+        CheckVerifierV2(signatures[0].Prop("verifier"), entity, policy);
+    }
+
+    private static void CheckVerifierV2(JsonElement? verifier, SignedEntity entity, VerificationPolicy policy)
+    {
+        var cert = policy.Certificate ?? (policy.Key is null ? entity.Certificate : null);
+        if (verifier?.Prop("x509Certificate")?.Bytes("rawBytes") is { } der)
+        {
+            if (cert is not null ? der.AsSpan().SequenceEqual(cert.RawData)
+                : policy.Key is not null && SameSpki(X509CertificateLoader.LoadCertificate(der), policy.Key.Spki))
+            {
+                return;
+            }
+            throw Mismatch("a different certificate");
+        }
+        var expected = policy.Key?.Spki ?? cert?.PublicKey.ExportSubjectPublicKeyInfo();
+        if (verifier?.Prop("publicKey")?.Bytes("rawBytes") is { } spki && expected is not null && spki.AsSpan().SequenceEqual(expected))
+        {
+            return;
+        }
+        throw Mismatch("a different public key");
     }
 
     private static void CheckPayloadHash(JsonElement? payloadHash, byte[] payload)

@@ -297,7 +297,7 @@ public sealed class CloudProviderTests
     [TestMethod]
     public async Task GoogleExternalAccountFileAsWrittenByTheAuthAction()
     {
-        var file = Path.Combine(ImageGate.TestSupport.RepoPaths.TestWork, "gha-creds-" + Guid.NewGuid().ToString("N")[..16] + ".json");
+        var file = Path.Combine(Scratch.NewDirectory("gha"), "gha-creds-0123456789abcdef.json");
         File.WriteAllText(file, JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["type"] = "external_account",

@@ -13,9 +13,12 @@ public sealed class DockerConfigCredentialsTests
     [TestInitialize]
     public void Setup()
     {
-        dir = Path.Combine(RepoPaths.TestWork, "docker-config-" + Guid.NewGuid().ToString("N")[..8]);
+        dir = Scratch.NewDirectory("docker-config");
         Directory.CreateDirectory(Path.Combine(dir, "bin"));
     }
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(dir, recursive: true);
 
     private Func<string, string?> Env(params (string Name, string Value)[] values)
     {

@@ -62,6 +62,22 @@ public sealed class AnonymousRegistryTests
     }
 
     [TestMethod]
+    public async Task BundleDiscoveryWithoutReferrersApiIsThreePlusTwoPerBundle()
+    {
+        using var client = NewClient();
+        var image = Ref("demo/app:v1");
+        var mark = await registry.MarkAsync();
+        var digest = (await client.ResolveAsync(image)).Digest;
+        foreach (var referrer in await client.GetReferrersAsync(image, digest, TestContent.BundleType))
+        {
+            var manifest = await client.GetManifestAsync(image.WithDigest(referrer.Digest));
+            await client.GetBlobAsync(image, manifest.Manifest.Layers.Single());
+        }
+        // HEAD, referrers API (404), fallback tag, then manifest + blob for the one bundle.
+        Assert.AreEqual(3 + 2, (await registry.RequestsSinceAsync(mark)).Count);
+    }
+
+    [TestMethod]
     public async Task ConcurrentLookupsShareOneRequest()
     {
         using var client = NewClient();
@@ -123,6 +139,17 @@ public sealed class AnonymousRegistryTests
         StringAssert.Contains(e.Message, "linux/s390x");
         StringAssert.Contains(e.Message, "linux/amd64, linux/arm64");
         StringAssert.Contains(e.Message, registry.Host);
+    }
+
+    [TestMethod]
+    public async Task DockerManifestListSelectsThePlatform()
+    {
+        using var client = NewClient();
+        var image = await client.GetImageAsync(Ref("demo/multi-docker:v1"), Platform.Parse("linux/arm64"));
+        Assert.AreEqual(MediaTypes.DockerManifestList, image.Index!.Descriptor.MediaType);
+        Assert.AreEqual(MediaTypes.DockerManifest, image.Manifest.Descriptor.MediaType);
+        var config = await client.GetBlobAsync(image.Reference, image.Manifest.Manifest.Config);
+        StringAssert.Contains(System.Text.Encoding.UTF8.GetString(config), "\"architecture\":\"arm64\"");
     }
 
     [TestMethod]

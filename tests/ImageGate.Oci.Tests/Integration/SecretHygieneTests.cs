@@ -31,8 +31,7 @@ public sealed class SecretHygieneTests
         }
 
         // A docker config file holds the secrets, as in CI.
-        var dir = Path.Combine(RepoPaths.TestWork, "hygiene-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
+        var dir = Scratch.NewDirectory("hygiene");
         var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("tester:" + Password));
         File.WriteAllText(Path.Combine(dir, "config.json"), System.Text.Json.JsonSerializer.Serialize(new
         {

@@ -21,7 +21,7 @@ internal sealed record TestContent(string AppDigest, string DockerDigest, string
         await LayoutLock.WaitAsync();
         try
         {
-            return layout ??= await ToolBuiltImages.BuildLayoutAsync(Path.Combine(RepoPaths.TestWork, "oci-layout-" + Guid.NewGuid().ToString("N")[..8]));
+            return layout ??= await ToolBuiltImages.BuildLayoutAsync(Scratch.NewDirectory("oci-layout"));
         }
         finally
         {
@@ -35,6 +35,7 @@ internal sealed record TestContent(string AppDigest, string DockerDigest, string
         await ToolBuiltImages.CopyAsync(registry, source, ToolBuiltImages.Amd64Tag, "demo/app:v1");
         await ToolBuiltImages.CopyAsync(registry, source, ToolBuiltImages.Amd64Tag, "demo/docker:v1", dockerFormat: true);
         await ToolBuiltImages.CopyAsync(registry, source, ToolBuiltImages.MultiTag, "demo/multi:v1", all: true);
+        await ToolBuiltImages.CopyAsync(registry, source, ToolBuiltImages.MultiTag, "demo/multi-docker:v1", dockerFormat: true, all: true);
         var app = await DigestAsync(registry, "demo/app", "v1");
         var docker = await DigestAsync(registry, "demo/docker", "v1");
         var multi = await DigestAsync(registry, "demo/multi", "v1");

@@ -23,7 +23,7 @@ public sealed class OciLayoutMirrorTests
     {
         layout = await TestContent.LayoutAsync();
         // A folder of per-repository layouts, written by skopeo.
-        perRepository = Path.Combine(RepoPaths.TestWork, "oci-mirror-" + Guid.NewGuid().ToString("N")[..8]);
+        perRepository = Scratch.NewDirectory("oci-mirror");
         Directory.CreateDirectory(Path.Combine(perRepository, "demo", "app"));
         await ExternalTools.RunAsync("skopeo", ["copy", "--insecure-policy", $"oci:{layout}:{ToolBuiltImages.Amd64Tag}", $"oci:{Path.Combine(perRepository, "demo", "app")}:v1"]);
     }
@@ -65,8 +65,7 @@ public sealed class OciLayoutMirrorTests
     [TestMethod]
     public async Task FindsReferrersBySubjectAndVerifiesContent()
     {
-        var copy = Path.Combine(RepoPaths.TestWork, "oci-mirror-copy-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(copy);
+        var copy = Scratch.NewDirectory("oci-mirror-copy");
         await ExternalTools.RunAsync("skopeo", ["copy", "--insecure-policy", $"oci:{layout}:{ToolBuiltImages.Amd64Tag}", $"oci:{copy}:v1"]);
         var subjectDigest = LayoutDigest(copy, "v1");
         var subjectSize = new FileInfo(Path.Combine(copy, "blobs", "sha256", subjectDigest[7..])).Length;

@@ -110,7 +110,9 @@ public sealed class ImageReferenceTests
     [TestMethod]
     public void EqualReferencesCompareEqualByValue()
     {
-        Assert.AreEqual(ImageReference.Parse("nginx").Name, ImageReference.Parse("docker.io/library/nginx:latest").Name);
-        Assert.AreNotEqual(ImageReference.Parse("nginx").Name, ImageReference.Parse("nginx:1").Name);
+        Assert.AreEqual(ImageReference.Parse("nginx"), ImageReference.Parse("docker.io/library/nginx:latest"));
+        Assert.AreEqual(ImageReference.Parse("nginx").GetHashCode(), ImageReference.Parse("index.docker.io/nginx").GetHashCode());
+        Assert.AreNotEqual(ImageReference.Parse("nginx"), ImageReference.Parse("nginx:1"));
+        Assert.AreNotEqual(ImageReference.Parse("nginx"), ImageReference.Parse("ghcr.io/library/nginx"));
     }
 }
