@@ -199,4 +199,29 @@ public sealed class CosignSignatureTests
         Assert.IsFalse(outcome.Verified);
         StringAssert.StartsWith(outcome.Reason, "attestor broken cannot be used: ");
     }
+
+    [TestMethod]
+    public async Task OversizedTrustedRootIsRefused()
+    {
+        var (image, _) = await SignedImageAsync("cosign/huge-root", d => OneSignature("cosign/huge-root", d, p256.Key));
+        using var client = TestRegistry.NewClient();
+        var attestor = new CosignAttestorSpec("huge") { PublicKeyPem = p256.Pem, TrustedRootJson = new string(' ', 1024 * 1024 + 1) + "{}" };
+        var outcome = await TestRegistry.NewVerifier(client).VerifySignatureAsync(image, attestor, RegistryAccess.Default, CancellationToken.None);
+        Assert.IsFalse(outcome.Verified);
+        StringAssert.Contains(outcome.Reason, "more than 1048576");
+    }
+
+    [TestMethod]
+    public async Task SignatureTagHoldingAnIndexIsAnInfrastructureError()
+    {
+        const string repository = "cosign/index-tag";
+        var pushed = await TestRegistry.PushImageAsync(repository);
+        await TestRegistry.Registry.PushIndexAsync(repository, CosignLayout.Tag(pushed.Digest, "sig"),
+            [ImageGate.TestSupport.Registry.RegistryFixture.Descriptor(pushed.MediaType, pushed.Digest, pushed.Size, null)]);
+        using var client = TestRegistry.NewClient();
+        var error = await Assert.ThrowsExactlyAsync<ImageAccessException>(() =>
+            TestRegistry.NewVerifier(client).VerifySignatureAsync(TestRegistry.Image(repository), KeyAttestor(p256.Pem), RegistryAccess.Default, CancellationToken.None));
+        StringAssert.Contains(error.Message, "must hold an image manifest");
+        StringAssert.Contains(error.Message, TestRegistry.Registry.Host);
+    }
 }

@@ -53,7 +53,7 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
         if (legacy is not null)
         {
             var number = 0;
-            foreach (var layer in Layers(legacy, legacyTag))
+            foreach (var layer in Layers(legacy, repository, legacyTag))
             {
                 number++;
                 var blob = await image.Registry.GetBlobAsync(repository, layer, cancellationToken).ConfigureAwait(false);
@@ -104,7 +104,7 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
         if (legacy is not null)
         {
             var number = 0;
-            foreach (var layer in Layers(legacy, legacyTag))
+            foreach (var layer in Layers(legacy, repository, legacyTag))
             {
                 number++;
                 if (layer.MediaType != CosignLayer.DsseMediaType)
@@ -186,11 +186,12 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
     }
 
     /// <summary>The layers of a legacy signature image, bounded.</summary>
-    private static IEnumerable<Descriptor> Layers(ManifestContent manifest, string tag)
+    private static IEnumerable<Descriptor> Layers(ManifestContent manifest, ImageReference repository, string tag)
     {
         if (manifest.IsIndex)
         {
-            throw new RegistryException(RegistryErrorKind.InvalidContent, "", tag, "a cosign signature tag must hold an image manifest, found an index");
+            throw new RegistryException(RegistryErrorKind.InvalidContent, repository.Registry, $"{repository.RepositoryName}:{tag}",
+                "a cosign signature tag must hold an image manifest, found an index");
         }
         return manifest.Manifest.Layers.Take(MaxSignatures);
     }

@@ -9,12 +9,19 @@ namespace ImageGate.Verification.Cosign;
 /// trusted root with explicit PEMs winning over it, else the embedded public-good root; tlog/SCT switches; annotations).</summary>
 internal static class CosignPolicyFactory
 {
+    /// <summary>Largest inline trusted root accepted (Kyverno's limit is 1 MiB).</summary>
+    private const int MaxTrustedRootChars = 1024 * 1024;
+
     /// <summary>Builds the policy; a configuration the attestor cannot be verified with throws <see cref="CosignAttestorException"/>.</summary>
     public static VerificationPolicy Build(CosignAttestorSpec spec, DateTimeOffset? now)
     {
         if (!string.IsNullOrWhiteSpace(spec.Kms))
         {
             throw new CosignAttestorException($"KMS keys ({spec.Kms}) are not supported; give the public key as key.data");
+        }
+        if (spec.TrustedRootJson is { Length: > MaxTrustedRootChars })
+        {
+            throw new CosignAttestorException($"trustedRoot is {spec.TrustedRootJson.Length} characters, more than {MaxTrustedRootChars}");
         }
         var settings = new CosignAttestorSettings
         {

@@ -17,6 +17,9 @@ public sealed class NotaryAttestorVerifier : IAttestorVerifier
     /// <summary>Most referrers examined per artifact, as Kyverno.</summary>
     public const int MaxReferrers = 50;
 
+    /// <summary>Most signatures tried per artifact, as notation's <c>MaxSignatureAttempts</c> in Kyverno.</summary>
+    public const int MaxSignatureAttempts = 10;
+
     /// <summary>Largest attestation payload read.</summary>
     public const long MaxPayloadBytes = 10 * 1024 * 1024;
 
@@ -120,7 +123,7 @@ public sealed class NotaryAttestorVerifier : IAttestorVerifier
             return $"no Notary signatures found for {target.Digest}";
         }
         var reasons = new List<string>();
-        foreach (var signature in signatures.Take(MaxReferrers))
+        foreach (var signature in signatures.Take(MaxSignatureAttempts))
         {
             var reason = await VerifyOneAsync(registry, repository, signature, target, trust, cancellationToken).ConfigureAwait(false);
             if (reason is null)
@@ -129,7 +132,8 @@ public sealed class NotaryAttestorVerifier : IAttestorVerifier
             }
             reasons.Add($"signature {Short(signature.Digest)}: {reason}");
         }
-        return "no Notary signature verified: " + string.Join("; ", reasons);
+        var beyond = signatures.Count > MaxSignatureAttempts ? $"; {signatures.Count - MaxSignatureAttempts} more not tried (at most {MaxSignatureAttempts} attempts)" : "";
+        return "no Notary signature verified: " + string.Join("; ", reasons) + beyond;
     }
 
     private async Task<string?> VerifyOneAsync(IRegistryClient registry, ImageReference repository, Descriptor signature, TargetDescriptor target, NotaryTrust trust, CancellationToken cancellationToken)
