@@ -224,4 +224,40 @@ public sealed class CosignSignatureTests
         StringAssert.Contains(error.Message, "must hold an image manifest");
         StringAssert.Contains(error.Message, TestRegistry.Registry.Host);
     }
+
+    [TestMethod]
+    public async Task ConcurrentChecksOfOneImageShareTheirRequests()
+    {
+        var (image, _) = await SignedImageAsync("cosign/concurrent", d => OneSignature("cosign/concurrent", d, p256.Key));
+        using var client = TestRegistry.NewClient();
+        var verifier = TestRegistry.NewVerifier(client);
+        var mark = await TestRegistry.Registry.MarkAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            verifier.VerifySignatureAsync(image, KeyAttestor(p256.Pem), RegistryAccess.Default, CancellationToken.None)));
+        Assert.IsTrue(outcomes.All(o => o.Verified));
+        var requests = await TestRegistry.Registry.RequestsSinceAsync(mark);
+        Assert.HasCount(3, requests, TestRegistry.Describe(requests));
+    }
+
+    [TestMethod]
+    public async Task MultiArchImageIsSignedOverItsIndexDigest()
+    {
+        const string repository = "cosign/multi-arch";
+        var amd64 = await TestRegistry.PushImageAsync(repository, "amd64");
+        var arm64 = await TestRegistry.PushImageAsync(repository, "arm64");
+        var index = await TestRegistry.Registry.PushIndexAsync(repository, "v1",
+        [
+            ImageGate.TestSupport.Registry.RegistryFixture.Descriptor(amd64.MediaType, amd64.Digest, amd64.Size, null, new Dictionary<string, string> { ["os"] = "linux", ["architecture"] = "amd64" }),
+            ImageGate.TestSupport.Registry.RegistryFixture.Descriptor(arm64.MediaType, arm64.Digest, arm64.Size, null, new Dictionary<string, string> { ["os"] = "linux", ["architecture"] = "arm64" }),
+        ]);
+        await CosignLayout.PushAsync(repository, CosignLayout.Tag(index.Digest, "sig"), await OneSignature(repository, index.Digest, p256.Key));
+        using var client = TestRegistry.NewClient();
+        var verifier = TestRegistry.NewVerifier(client);
+        var outcome = await verifier.VerifySignatureAsync(TestRegistry.Image(repository), KeyAttestor(p256.Pem), RegistryAccess.Default, CancellationToken.None);
+        Assert.IsTrue(outcome.Verified, outcome.Reason);
+        // The platform image itself carries no signature.
+        var platform = await verifier.VerifySignatureAsync($"{TestRegistry.Registry.Host}/{repository}@{amd64.Digest}", KeyAttestor(p256.Pem), RegistryAccess.Default, CancellationToken.None);
+        Assert.IsFalse(platform.Verified);
+        StringAssert.StartsWith(platform.Reason, "no signatures found");
+    }
 }
