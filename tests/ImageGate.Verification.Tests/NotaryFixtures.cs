@@ -37,8 +37,8 @@ public static class NotaryFixtures
     }
 
     /// <summary>Attaches a JWS envelope as a Notary signature referrer of <paramref name="subject"/>.</summary>
-    public static Task<PushedManifest> AttachSignatureAsync(string repository, PushedManifest subject, byte[] envelope) =>
-        TestRegistry.Registry.PushReferrerAsync(repository, subject, SignatureArtifactType, envelope, JwsMediaType,
+    public static Task<PushedManifest> AttachSignatureAsync(string repository, PushedManifest subject, byte[] envelope, string mediaType = JwsMediaType) =>
+        TestRegistry.Registry.PushReferrerAsync(repository, subject, SignatureArtifactType, envelope, mediaType,
             new Dictionary<string, string> { ["io.cncf.notary.x509chain.thumbprint#S256"] = "[]" });
 
     /// <summary>A PS256/PS384/PS512 JWS envelope over the Notary payload naming <paramref name="target"/>, signed by
@@ -58,6 +58,38 @@ public static class NotaryFixtures
         var x5c = string.Join(",", chain.Select(c => "\"" + Convert.ToBase64String(X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, c + ".crt"))).RawData) + "\""));
         return Encoding.UTF8.GetBytes("{\"payload\":\"" + signingInput[(signingInput.IndexOf('.') + 1)..] + "\",\"protected\":\"" + signingInput[..signingInput.IndexOf('.')]
             + "\",\"header\":{\"x5c\":[" + x5c + "],\"io.cncf.notary.signingAgent\":\"imagegate-tests/1\"},\"signature\":\"" + Base64Url(signature) + "\"}");
+    }
+
+    /// <summary>A COSE_Sign1 envelope (System.Security.Cryptography.Cose, RSA-PSS SHA-256) over the fixtures' payload.json,
+    /// signed by the generated RSA leaf with its chain in x5chain.</summary>
+    public static async Task<byte[]> CoseAsync()
+    {
+        var dir = await DirectoryAsync();
+        var prot = new System.Security.Cryptography.Cose.CoseHeaderMap();
+        var unprot = new System.Security.Cryptography.Cose.CoseHeaderMap();
+        var crit = new System.Formats.Cbor.CborWriter();
+        crit.WriteStartArray(1);
+        crit.WriteTextString("io.cncf.notary.signingScheme");
+        crit.WriteEndArray();
+        prot.Add(System.Security.Cryptography.Cose.CoseHeaderLabel.CriticalHeaders, System.Security.Cryptography.Cose.CoseHeaderValue.FromEncodedValue(crit.Encode()));
+        prot.Add(System.Security.Cryptography.Cose.CoseHeaderLabel.ContentType, "application/vnd.cncf.notary.payload.v1+json");
+        prot.Add(new System.Security.Cryptography.Cose.CoseHeaderLabel("io.cncf.notary.signingScheme"), "notary.x509");
+        var time = new System.Formats.Cbor.CborWriter();
+        time.WriteUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds());
+        prot.Add(new System.Security.Cryptography.Cose.CoseHeaderLabel("io.cncf.notary.signingTime"), System.Security.Cryptography.Cose.CoseHeaderValue.FromEncodedValue(time.Encode()));
+        var x5chain = new System.Formats.Cbor.CborWriter();
+        string[] chain = ["leaf", "intermediate", "root"];
+        x5chain.WriteStartArray(chain.Length);
+        foreach (var c in chain)
+        {
+            x5chain.WriteByteString(X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(dir, c + ".crt"))).RawData);
+        }
+        x5chain.WriteEndArray();
+        unprot.Add(new System.Security.Cryptography.Cose.CoseHeaderLabel(33), System.Security.Cryptography.Cose.CoseHeaderValue.FromEncodedValue(x5chain.Encode()));
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(await File.ReadAllTextAsync(Path.Combine(dir, "leaf.key")));
+        return System.Security.Cryptography.Cose.CoseSign1Message.SignEmbedded(await File.ReadAllBytesAsync(Path.Combine(dir, "payload.json")),
+            new System.Security.Cryptography.Cose.CoseSigner(rsa, System.Security.Cryptography.RSASignaturePadding.Pss, System.Security.Cryptography.HashAlgorithmName.SHA256, prot, unprot));
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -50,6 +50,19 @@ public sealed class NotaryTests
     }
 
     [TestMethod]
+    public async Task CoseSignatureVerifies()
+    {
+        const string repository = "notary/cose";
+        var target = await NotaryFixtures.PushTargetAsync(repository);
+        await NotaryFixtures.AttachSignatureAsync(repository, target, await NotaryFixtures.CoseAsync(), "application/cose");
+        var outcome = await VerifyAsync(TestRegistry.Image(repository), await AttestorAsync());
+        Assert.IsTrue(outcome.Verified, outcome.Reason);
+        var untrusted = await VerifyAsync(TestRegistry.Image(repository), await AttestorAsync("otherroot"));
+        Assert.IsFalse(untrusted.Verified);
+        StringAssert.Contains(untrusted.Reason, "signature authenticity");
+    }
+
+    [TestMethod]
     public async Task TimestampedSignatureVerifiesWithTsaCerts()
     {
         var (image, _) = await SignedAsync("notary/timestamped", "valid-ps256-timestamped.jws");
