@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ImageGate.TestSupport;
@@ -14,6 +12,20 @@ public static class NotaryFixtures
     public const string SignatureArtifactType = "application/vnd.cncf.notary.signature";
     public const string JwsMediaType = "application/jose+json";
     private static readonly Lazy<Task<string>> Generated = new(GenerateAsync);
+    private static LoopbackHttpServer? crlServer;
+    private static string? generatedDirectory;
+
+    /// <summary>Requests the loopback CRL server has answered (the generated CRL-checked leaves point at it).</summary>
+    public static int CrlRequests => crlServer?.Requests.Count ?? 0;
+
+    /// <summary>Stops the CRL server.</summary>
+    public static async Task StopAsync()
+    {
+        if (crlServer is not null)
+        {
+            await crlServer.DisposeAsync();
+        }
+    }
 
     /// <summary>The folder holding the generated fixtures.</summary>
     public static Task<string> DirectoryAsync() => Generated.Value;
@@ -97,17 +109,15 @@ public static class NotaryFixtures
     private static async Task<string> GenerateAsync()
     {
         var dir = Path.Combine(TestRegistry.WorkDirectory, "notation-fixtures");
+        generatedDirectory = dir;
+        // Serves the CRL that openssl ca made for the generated CA; the CRL-checked leaves name this server.
+        crlServer = new LoopbackHttpServer(async request =>
+            request.Method == "GET" && request.Path == "/crl/intermediate.crl"
+                ? new LoopbackResponse(200, await File.ReadAllBytesAsync(Path.Combine(generatedDirectory!, "intermediate.crl"))).WithHeader("Content-Type", "application/pkix-crl")
+                : LoopbackResponse.Text(404, "{}"));
+        var port = crlServer.Authority.Split(':')[1];
         var script = RepoPaths.Combine("tests", "fixtures", "notation", "make-fixtures.sh");
-        await ExternalTools.RunAsync("bash", [script, dir, FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: TimeSpan.FromMinutes(5));
+        await ExternalTools.RunAsync("bash", [script, dir, port], timeout: TimeSpan.FromMinutes(5));
         return dir;
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 }

@@ -87,6 +87,28 @@ public sealed class NotaryTests
     }
 
     [TestMethod]
+    public async Task RevocationIsCheckedAgainstTheCrlOnlineAndBecomesANoticeOffline()
+    {
+        var (good, _) = await SignedAsync("notary/crl-good", "crl-good.jws");
+        var (revoked, _) = await SignedAsync("notary/crl-revoked", "bad-crl-revoked.jws");
+        var before = NotaryFixtures.CrlRequests;
+        var goodOutcome = await VerifyAsync(good, await AttestorAsync());
+        Assert.IsTrue(goodOutcome.Verified, goodOutcome.Reason);
+        var revokedOutcome = await VerifyAsync(revoked, await AttestorAsync());
+        Assert.IsFalse(revokedOutcome.Verified);
+        StringAssert.Contains(revokedOutcome.Reason, "revocation");
+        StringAssert.Contains(revokedOutcome.Reason, "revoked");
+        Assert.IsGreaterThan(before, NotaryFixtures.CrlRequests);
+
+        // --offline-revocation: nothing is fetched, and the unchecked status is not a failure.
+        using var client = TestRegistry.NewClient();
+        var offline = new RegistryImageVerifier(_ => client, [new NotaryAttestorVerifier(new NotaryVerifyOptions { OfflineRevocation = true })]);
+        var fetched = NotaryFixtures.CrlRequests;
+        Assert.IsTrue((await offline.VerifySignatureAsync(revoked, await AttestorAsync(), RegistryAccess.Default, CancellationToken.None)).Verified);
+        Assert.AreEqual(fetched, NotaryFixtures.CrlRequests);
+    }
+
+    [TestMethod]
     public async Task SignatureOfAnotherArtifactFails()
     {
         const string repository = "notary/other-digest";

@@ -31,6 +31,7 @@ public static class TestRegistry
     [AssemblyCleanup]
     public static async Task StopAsync()
     {
+        await NotaryFixtures.StopAsync();
         if (registry is not null)
         {
             await registry.DisposeAsync();
