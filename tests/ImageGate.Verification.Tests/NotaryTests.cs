@@ -76,11 +76,14 @@ public sealed class NotaryTests
     [DataRow("bad-unknown-critical.jws", "root", "io.example.mustUnderstand")]
     [DataRow("bad-signing-authority.jws", "root", "signingAuthority")]
     [DataRow("bad-expired-leaf.jws", "root", "is not valid at verification time")]
-    public async Task RejectedSignaturesCarryTheirReason(string envelope, string trusted, string reason)
+    [DataRow("bad-serverauth.jws", "root", "signature authenticity")]
+    [DataRow("bad-timestamp-after-leaf.jws", "root", "is after the validity of certificate", "tsaroot")]
+    [DataRow("valid-ps256.jws", "root", "no timestamp countersignature", "tsaroot")]
+    public async Task RejectedSignaturesCarryTheirReason(string envelope, string trusted, string reason, string? tsa = null)
     {
-        var repository = "notary/neg-" + envelope.Replace(".jws", "");
+        var repository = "notary/neg-" + envelope.Replace(".jws", "") + (tsa is null ? "" : "-tsa");
         var (image, _) = await SignedAsync(repository, envelope);
-        var outcome = await VerifyAsync(image, await AttestorAsync(trusted));
+        var outcome = await VerifyAsync(image, await AttestorAsync(trusted, tsa));
         Assert.IsFalse(outcome.Verified);
         StringAssert.StartsWith(outcome.Reason, "no Notary signature verified: signature sha256:");
         StringAssert.Contains(outcome.Reason, reason);
