@@ -17,6 +17,8 @@ public sealed class CosignKeylessTests
     private const string ProvenanceOnly = "keyless/provenance-only";
     private const string KeyTlog = "keyless/key-tlog";
     private const string KeyBundle = "keyless/key-bundle";
+    private const string TamperedCertificate = "keyless/tampered-certificate";
+    private const string TamperedBundle = "keyless/tampered-bundle";
     private static string fixtures = "";
     private static string trustedRoot = "";
     private static KeylessIdentitySpec identity = null!;
@@ -28,7 +30,7 @@ public sealed class CosignKeylessTests
     {
         var seed = "keyless-" + Guid.NewGuid().ToString("N");
         var image = await TestRegistry.PushImageAsync(Legacy, "v1", seed);
-        foreach (var repository in new[] { Bundles, OtherSubject, ProvenanceOnly, KeyTlog, KeyBundle })
+        foreach (var repository in new[] { Bundles, OtherSubject, ProvenanceOnly, KeyTlog, KeyBundle, TamperedCertificate, TamperedBundle })
         {
             Assert.AreEqual(image.Digest, (await TestRegistry.PushImageAsync(repository, "v1", seed)).Digest);
         }
@@ -51,6 +53,23 @@ public sealed class CosignKeylessTests
         var keyAnnotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(fixtures, "key-sig.annotations.json")))!;
         await CosignLayout.PushAsync(KeyTlog, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, keyAnnotations)]);
         keyPem = await File.ReadAllTextAsync(Path.Combine(fixtures, "key.pub"));
+
+        // One bit of the certificate's CA signature flipped: still DER, no longer issued by the CA.
+        var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(keylessAnnotations["dev.sigstore.cosign/certificate"]).RawData;
+        certificate[^10] ^= 0x01;
+        var tampered = new Dictionary<string, string>(keylessAnnotations)
+        {
+            ["dev.sigstore.cosign/certificate"] = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", certificate)) + "\n",
+        };
+        await CosignLayout.PushAsync(TamperedCertificate, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, tampered)]);
+
+        // The DSSE payload replaced after signing (same subject, other predicate content).
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(fixtures, "bundle-sign.json")))!;
+        var statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"" + image.Digest[7..]
+            + "\"}}],\"predicateType\":\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{\"injected\":true}}";
+        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(statement));
+        await File.WriteAllTextAsync(Path.Combine(fixtures, "bundle-tampered.json"), bundle.ToJsonString());
+        await AttachBundleAsync(TamperedBundle, image, "bundle-tampered.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachBundleAsync(KeyBundle, image, "bundle-key-sign.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachBundleAsync(Bundles, image, "bundle-sign.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachBundleAsync(Bundles, image, "bundle-provenance.json", "https://slsa.dev/provenance/v1");
@@ -243,5 +262,18 @@ public sealed class CosignKeylessTests
         var (outcome, _) = await VerifyAsync(Bundles, Keyless() with { Annotations = new Dictionary<string, string> { ["env"] = "prod" } });
         Assert.IsFalse(outcome.Verified);
         StringAssert.Contains(outcome.Reason, "missing or incorrect annotation: \"env\" is not in the signed statement");
+    }
+
+    [TestMethod]
+    public async Task TamperedCertificateOrPayloadFails()
+    {
+        var certificate = await VerifyAsync(TamperedCertificate, Keyless());
+        Assert.IsFalse(certificate.Outcome.Verified);
+        StringAssert.StartsWith(certificate.Outcome.Reason, "no signature verified: signature 1: ");
+        var bundle = await VerifyAsync(TamperedBundle, Keyless());
+        Assert.IsFalse(bundle.Outcome.Verified);
+        StringAssert.StartsWith(bundle.Outcome.Reason, "no signature verified: bundle sha256:");
+        Console.WriteLine(certificate.Outcome.Reason);
+        Console.WriteLine(bundle.Outcome.Reason);
     }
 }
