@@ -260,4 +260,16 @@ public sealed class CosignSignatureTests
         Assert.IsFalse(platform.Verified);
         StringAssert.StartsWith(platform.Reason, "no signatures found");
     }
+
+    [TestMethod]
+    public async Task SignatureTagWithoutLayersMeansNoSignatures()
+    {
+        const string repository = "cosign/empty-tag";
+        var pushed = await TestRegistry.PushImageAsync(repository);
+        await CosignLayout.PushAsync(repository, CosignLayout.Tag(pushed.Digest, "sig"), []);
+        using var client = TestRegistry.NewClient();
+        var outcome = await TestRegistry.NewVerifier(client).VerifySignatureAsync(TestRegistry.Image(repository), KeyAttestor(p256.Pem), RegistryAccess.Default, CancellationToken.None);
+        Assert.IsFalse(outcome.Verified);
+        StringAssert.StartsWith(outcome.Reason, "no signatures found: ");
+    }
 }

@@ -65,11 +65,9 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
                 reasons.Add($"signature {number}: {result.FailureReason}");
             }
         }
-        var bundles = 0;
         var skipped = new List<string>();
         await foreach (var (label, result) in BundlesAsync(image, repository, policy, PredicateTypes.CosignSign, skipped, cancellationToken).ConfigureAwait(false))
         {
-            bundles++;
             var reason = result.Verified ? SignatureBundleProblem(result, image.Digest, policy.Annotations) : result.FailureReason;
             if (reason is null)
             {
@@ -78,9 +76,9 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             reasons.Add($"{label}: {reason}");
         }
         reasons.AddRange(skipped);
-        if (legacy is null && bundles == 0 && skipped.Count == 0)
+        if (reasons.Count == 0)
         {
-            return AttestorOutcome.Failure($"no signatures found: {repository.RepositoryName} has no {legacyTag} tag and no Sigstore bundle referrers of {image.Digest}");
+            return AttestorOutcome.Failure($"no signatures found: {repository.RepositoryName} has no {legacyTag} tag with layers and no Sigstore bundle referrers of {image.Digest}");
         }
         return AttestorOutcome.Failure("no signature verified: " + Join(reasons));
     }
@@ -121,11 +119,9 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
                 reasons.Add($"attestation {number}: {reason}");
             }
         }
-        var bundles = 0;
         var skipped = new List<string>();
         await foreach (var (label, result) in BundlesAsync(image, repository, policy, wanted, skipped, cancellationToken).ConfigureAwait(false))
         {
-            bundles++;
             if (Accept(result, wanted, out var payload, out var reason))
             {
                 return new AttestationOutcome(AttestorOutcome.Success, payload);
@@ -133,9 +129,9 @@ public sealed class CosignAttestorVerifier : IAttestorVerifier
             reasons.Add($"{label}: {reason}");
         }
         reasons.AddRange(skipped);
-        if (legacy is null && bundles == 0 && skipped.Count == 0)
+        if (reasons.Count == 0)
         {
-            return AttestationOutcome.Failure($"no attestations found: {repository.RepositoryName} has no {legacyTag} tag and no Sigstore bundle referrers of {image.Digest} with predicate type {wanted}");
+            return AttestationOutcome.Failure($"no attestations found: {repository.RepositoryName} has no {legacyTag} tag with layers and no Sigstore bundle referrers of {image.Digest} with predicate type {wanted}");
         }
         return AttestationOutcome.Failure($"no attestation of predicate type {wanted} verified: " + Join(reasons));
     }
