@@ -91,15 +91,21 @@ internal sealed class RegistryAuthenticator(
 
     private async Task<RegistryCredential?> CredentialAsync(string repository, CancellationToken ct)
     {
-        var lookup = credentials.GetOrAdd(repository, r => options.Credentials.GetAsync(registry, r, ct).AsTask());
+        // An async wrapper turns a provider that throws synchronously into a faulted lookup.
+        async Task<RegistryCredential?> LookupAsync(string r) => await options.Credentials.GetAsync(registry, r, ct).ConfigureAwait(false);
+        var lookup = credentials.GetOrAdd(repository, LookupAsync);
         try
         {
             return await lookup.ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             // A failed lookup (cancelled, provider down) is not remembered.
             credentials.TryRemove(new KeyValuePair<string, Task<RegistryCredential?>>(repository, lookup));
+            if (e is Credentials.CredentialProviderException provider)
+            {
+                throw new RegistryException(RegistryErrorKind.Unauthorized, registry, $"{registry}/{repository}", $"could not obtain credentials: {provider.Message}", inner: provider);
+            }
             throw;
         }
     }

@@ -237,3 +237,24 @@ public sealed class TokenAuthRegistryTests
         Assert.AreEqual(before, registry.TokenServer.Requests.Count, "no credentials were sent anywhere");
     }
 }
+
+[TestClass]
+public sealed class CredentialFailureTests
+{
+    private sealed class FailingProvider : ICredentialSource
+    {
+        public ValueTask<RegistryCredential?> GetAsync(string registry, string repository, CancellationToken cancellationToken) =>
+            throw new ImageGate.Oci.Credentials.CredentialProviderException("azure", "Entra ID token request failed: HTTP 400 (invalid_client)");
+    }
+
+    [TestMethod]
+    public async Task ProviderFailuresSurfaceAsRegistryErrorsNamingTheImage()
+    {
+        await using var registry = await RegistryFixture.StartAsync(new RegistryFixtureOptions { Auth = RegistryAuthMode.Basic });
+        using var client = new RegistryClient(new RegistryClientOptions { Credentials = new FailingProvider(), InsecureRegistries = new HashSet<string> { registry.Host } });
+        var e = await Assert.ThrowsExactlyAsync<RegistryException>(() => client.ResolveAsync(ImageReference.Parse($"{registry.Host}/demo/app:v1")));
+        Assert.AreEqual(RegistryErrorKind.Unauthorized, e.Kind);
+        StringAssert.Contains(e.Message, $"{registry.Host}/demo/app");
+        StringAssert.Contains(e.Message, "could not obtain credentials: credentials (azure): Entra ID token request failed");
+    }
+}
