@@ -38,7 +38,8 @@ public static class CosignLayout
     }
 
     /// <summary>Pushes a cosign signature or attestation image under <paramref name="tag"/>: one layer per entry.</summary>
-    public static async Task<PushedManifest> PushAsync(string repository, string tag, IReadOnlyList<(byte[] Blob, string MediaType, IReadOnlyDictionary<string, string> Annotations)> layers)
+    public static async Task<PushedManifest> PushAsync(string repository, string tag, IReadOnlyList<(byte[] Blob, string MediaType, IReadOnlyDictionary<string, string> Annotations)> layers,
+        RegistryFixture? registry = null)
     {
         var diffIds = new List<string>();
         foreach (var (blob, _, _) in layers)
@@ -48,7 +49,7 @@ public static class CosignLayout
         var history = string.Join(",", layers.Select(_ => "{\"created\":\"0001-01-01T00:00:00Z\"}"));
         var config = Encoding.UTF8.GetBytes("{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"history\":[" + history
             + "],\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":" + JsonSerializer.Serialize(diffIds) + "},\"config\":{}}");
-        return await TestRegistry.Registry.PushImageAsync(repository, tag, config, layers.Select(l => (l.Blob, l.MediaType, (IReadOnlyDictionary<string, string>?)l.Annotations)).ToList());
+        return await (registry ?? TestRegistry.Registry).PushImageAsync(repository, tag, config, layers.Select(l => (l.Blob, l.MediaType, (IReadOnlyDictionary<string, string>?)l.Annotations)).ToList());
     }
 
     /// <summary>The <c>sha256-&lt;hex&gt;.suffix</c> tag of a digest.</summary>

@@ -50,11 +50,11 @@ public static class TestRegistry
         PushImageAsync(repository, tag, $"{Interlocked.Increment(ref counter)}-{Guid.NewGuid():N}");
 
     /// <summary>Pushes the small OCI image made from <paramref name="seed"/>: the same seed gives the same digest in any repository.</summary>
-    public static Task<PushedManifest> PushImageAsync(string repository, string tag, string seed)
+    public static Task<PushedManifest> PushImageAsync(string repository, string tag, string seed, RegistryFixture? registry = null)
     {
         var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"n\":\"{seed}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[]}}}}");
         var layer = Encoding.UTF8.GetBytes($"layer {seed}\n");
-        return Registry.PushImageAsync(repository, tag, config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
+        return (registry ?? Registry).PushImageAsync(repository, tag, config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
     }
 
     /// <summary>A run's registry client for the loopback registry (plain HTTP allowed for it only).</summary>
