@@ -276,4 +276,19 @@ public sealed class CosignKeylessTests
         Console.WriteLine(certificate.Outcome.Reason);
         Console.WriteLine(bundle.Outcome.Reason);
     }
+
+    [TestMethod]
+    public async Task WithoutTheLogTheSignedTimestampDatesTheCertificate()
+    {
+        // Two hours on, the ten-minute Fulcio certificate has expired: only a verified timestamp can date the signature.
+        // (One run per repository: the port memoises verdicts per digest, and both repositories hold the same image.)
+        using var client = TestRegistry.NewClient();
+        RegistryImageVerifier Later() => new(_ => client, [new ImageGate.Verification.Cosign.CosignAttestorVerifier(DateTimeOffset.UtcNow.AddHours(2))]);
+        var attestor = Keyless() with { InsecureIgnoreTlog = true };
+        var bundle = await Later().VerifySignatureAsync(TestRegistry.Image(Bundles), attestor, RegistryAccess.Default, CancellationToken.None);
+        Assert.IsTrue(bundle.Verified, bundle.Reason);
+        var legacy = await Later().VerifySignatureAsync(TestRegistry.Image(Legacy), attestor, RegistryAccess.Default, CancellationToken.None);
+        Assert.IsFalse(legacy.Verified);
+        StringAssert.Contains(legacy.Reason, "expired");
+    }
 }
