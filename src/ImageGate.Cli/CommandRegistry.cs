@@ -15,6 +15,7 @@ public static class CommandRegistry
         new TestCommand(),
         new ValidateCommand(),
         new CelEvalCommand(),
+        new VerifyBundleCommand(),
     ];
 
     /// <summary>The command named by the leading words of <paramref name="args"/> (longest match), and how many

@@ -15,8 +15,8 @@ public sealed class RegistryImageVerifier : IImageVerifier
     private readonly Func<RegistryAccess, IRegistryClient> clients;
     private readonly IReadOnlyList<IAttestorVerifier> verifiers;
     private readonly ConcurrentDictionary<(string Image, bool Insecure), Lazy<Task<ImageTarget>>> targets = new();
-    private readonly ConcurrentDictionary<(string Digest, string Attestor, string? Attestation), Lazy<Task<AttestationOutcome>>> verdicts = new();
-    private readonly ConcurrentDictionary<(string Digest, string Attestation), JsonNode> payloads = new();
+    private readonly ConcurrentDictionary<(string Image, string Attestor, string? Attestation), Lazy<Task<AttestationOutcome>>> verdicts = new();
+    private readonly ConcurrentDictionary<(string Image, string Attestation), JsonNode> payloads = new();
     private readonly ConcurrentDictionary<(string Image, bool Insecure), Lazy<Task<JsonObject>>> metadata = new();
 
     /// <summary>Creates the verifier. <paramref name="clients"/> gives the registry client for a policy's
@@ -36,7 +36,7 @@ public sealed class RegistryImageVerifier : IImageVerifier
     {
         var target = await TargetAsync(image, access, cancellationToken).ConfigureAwait(false);
         var verifier = VerifierFor(attestor);
-        var outcome = await Memoised((target.Digest, attestor.CacheKey, null), async () =>
+        var outcome = await Memoised((Key(target), attestor.CacheKey, null), async () =>
             new AttestationOutcome(await verifier.VerifySignatureAsync(target, attestor, cancellationToken).ConfigureAwait(false), null)).ConfigureAwait(false);
         return outcome.Outcome;
     }
@@ -47,11 +47,11 @@ public sealed class RegistryImageVerifier : IImageVerifier
         var target = await TargetAsync(image, access, cancellationToken).ConfigureAwait(false);
         var verifier = VerifierFor(attestor);
         var key = attestation.Name + "\u001f" + attestation.InTotoType + "\u001f" + attestation.ReferrerType;
-        var outcome = await Memoised((target.Digest, attestor.CacheKey, key),
+        var outcome = await Memoised((Key(target), attestor.CacheKey, key),
             () => verifier.VerifyAttestationAsync(target, attestation, attestor, cancellationToken)).ConfigureAwait(false);
         if (outcome.Outcome.Verified && outcome.Payload is not null)
         {
-            payloads.TryAdd((target.Digest, attestation.Name), outcome.Payload);
+            payloads.TryAdd((Key(target), attestation.Name), outcome.Payload);
         }
         return outcome.Outcome;
     }
@@ -60,7 +60,7 @@ public sealed class RegistryImageVerifier : IImageVerifier
     public async Task<JsonNode?> GetVerifiedPayloadAsync(string image, AttestationSpec attestation, RegistryAccess access, CancellationToken cancellationToken)
     {
         var target = await TargetAsync(image, access, cancellationToken).ConfigureAwait(false);
-        return payloads.TryGetValue((target.Digest, attestation.Name), out var payload) ? payload.DeepClone() : null;
+        return payloads.TryGetValue((Key(target), attestation.Name), out var payload) ? payload.DeepClone() : null;
     }
 
     /// <inheritdoc/>
@@ -134,6 +134,10 @@ public sealed class RegistryImageVerifier : IImageVerifier
             throw new ImageAccessException(ex.Message, ex);
         }
     }
+
+    /// <summary>Verdicts are per repository and digest: signatures live beside the image, so the same
+    /// digest in another repository is verified on its own, as Kyverno does.</summary>
+    private static string Key(ImageTarget target) => target.Reference.RepositoryName + "@" + target.Digest;
 
     private IAttestorVerifier VerifierFor(AttestorSpec attestor) =>
         verifiers.FirstOrDefault(v => v.Handles(attestor))

@@ -20,6 +20,7 @@ public sealed class RegistrySetup : IDisposable
         new("--ca-file", "extra trusted CA certificates (PEM) for registries", "FILE"),
         new("--insecure-registry", "allow plain HTTP or unverified TLS for this registry host", "HOST", Repeatable: true),
         new("--stats", "print registry requests and cache hits per registry to standard error"),
+        new("--offline-revocation", "do not fetch OCSP or CRL for Notary certificates; report each unchecked certificate as a notice"),
     ];
 
     private readonly RegistryClientOptions baseOptions;
@@ -62,10 +63,14 @@ public sealed class RegistrySetup : IDisposable
             CaCertificates = args.Value("--ca-file") is { } ca ? RegistryClientOptions.LoadCaBundle(context.FullPath(ca)) : null,
         };
         ShowStats = args.Has("--stats");
+        OfflineRevocation = args.Has("--offline-revocation");
     }
 
     /// <summary>Whether <c>--stats</c> was given.</summary>
     public bool ShowStats { get; }
+
+    /// <summary>Whether <c>--offline-revocation</c> was given.</summary>
+    public bool OfflineRevocation { get; }
 
     /// <summary>The client for a policy's credentials block.</summary>
     public IRegistryClient ClientFor(RegistryAccess access)

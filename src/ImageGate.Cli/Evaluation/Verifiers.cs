@@ -1,4 +1,7 @@
+using ImageGate.Notation;
 using ImageGate.Verification;
+using ImageGate.Verification.Cosign;
+using ImageGate.Verification.Notary;
 
 namespace ImageGate.Cli.Evaluation;
 
@@ -7,8 +10,9 @@ public static class Verifiers
 {
     /// <summary>The run's verifier: every policy and resource shares its memoised answers.</summary>
     public static IImageVerifier Create(RegistrySetup registries) =>
-        new RegistryImageVerifier(registries.ClientFor, AttestorVerifiers());
-
-    /// <summary>The attestor verifiers available in this build.</summary>
-    public static IEnumerable<IAttestorVerifier> AttestorVerifiers() => [];
+        new RegistryImageVerifier(registries.ClientFor,
+        [
+            new CosignAttestorVerifier(),
+            new NotaryAttestorVerifier(new NotaryVerifyOptions { OfflineRevocation = registries.OfflineRevocation }),
+        ]);
 }
