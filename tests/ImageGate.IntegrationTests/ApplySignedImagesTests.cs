@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using ImageGate.Cli;
+using ImageGate.Cli.Framework;
+using ImageGate.TestSupport;
+using ImageGate.TestSupport.Registry;
+
+namespace ImageGate.IntegrationTests;
+
+/// <summary><c>imagegate apply</c> with Kyverno-shaped Cosign policies in both vocabularies, against
+/// images in a real registry signed with openssl in cosign's legacy tag layout: the signed image passes,
+/// the unsigned and the wrongly signed ones fail with the attestor's reason.</summary>
+[TestClass]
+public sealed class ApplySignedImagesTests
+{
+    private static RegistryFixture registry = null!;
+    private static string work = "";
+    private static string trustedKey = "";
+    private static string signedImage = "", unsignedImage = "", otherKeyImage = "";
+
+    [ClassInitialize]
+    public static async Task Setup(TestContext _)
+    {
+        registry = await RegistryFixture.StartAsync();
+        work = Path.Combine(RepoPaths.TestWork, "signed-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        var (trusted, trustedPem) = await KeyAsync("trusted");
+        var (other, _) = await KeyAsync("other");
+        trustedKey = trustedPem;
+        signedImage = await PushSignedAsync("acme/signed", trusted);
+        otherKeyImage = await PushSignedAsync("acme/other", other);
+        unsignedImage = await PushSignedAsync("acme/unsigned", null);
+    }
+
+    [ClassCleanup]
+    public static async Task Cleanup() => await registry.DisposeAsync();
+
+    private static async Task<(string Path, string PublicPem)> KeyAsync(string name)
+    {
+        var path = Path.Combine(work, name + ".key");
+        await ExternalTools.RunAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
+        return (path, await ExternalTools.RunAsync("openssl", ["pkey", "-in", path, "-pubout"]));
+    }
+
+    /// <summary>Pushes an image under tag 1.0 and, with a key, its cosign signature image.</summary>
+    private static async Task<string> PushSignedAsync(string repository, string? key)
+    {
+        var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
+        var image = await registry.PushImageAsync(repository, "1.0", config, [(Encoding.UTF8.GetBytes(repository), "application/vnd.oci.image.layer.v1.tar", null)]);
+        if (key is not null)
+        {
+            var payload = Encoding.UTF8.GetBytes("{\"critical\":{\"identity\":{\"docker-reference\":\"" + registry.Host + "/" + repository
+                + "\"},\"image\":{\"docker-manifest-digest\":\"" + image.Digest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}");
+            var input = Path.Combine(work, Guid.NewGuid().ToString("N"));
+            await File.WriteAllBytesAsync(input, payload);
+            await ExternalTools.RunAsync("openssl", ["dgst", "-sha256", "-sign", key, "-out", input + ".sig", input]);
+            var signature = Convert.ToBase64String(await File.ReadAllBytesAsync(input + ".sig"));
+            var sigConfig = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "", os = "", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() }, config = new { } });
+            await registry.PushImageAsync(repository, image.Digest.Replace(':', '-') + ".sig", sigConfig,
+                [(payload, "application/vnd.dev.cosign.simplesigning.v1+json", new Dictionary<string, string> { ["dev.cosignproject.cosign/signature"] = signature })]);
+        }
+        return $"{registry.Host}/{repository}:1.0";
+    }
+
+    private static string Indent(string text, int spaces) => string.Join("\n", text.Trim().Split('\n').Select(l => new string(' ', spaces) + l));
+
+    private static string CurrentPolicy => $$"""
+        apiVersion: policies.kyverno.io/v1
+        kind: ImageValidatingPolicy
+        metadata:
+          name: release-signed
+        spec:
+          matchConstraints:
+            resourceRules:
+            - apiGroups: [""]
+              apiVersions: [v1]
+              operations: [CREATE]
+              resources: [pods]
+          matchImageReferences:
+          - glob: "{{registry.Host}}/*"
+          credentials:
+            allowInsecureRegistry: true
+          attestors:
+          - name: release
+            cosign:
+              key:
+                data: |
+        {{Indent(trustedKey, 10)}}
+              ctlog:
+                insecureIgnoreTlog: true
+          validations:
+          - expression: "images.containers.all(i, verifyImageSignatures(i, [attestors.release]) > 0)"
+            message: images must be signed with the release key
+        """;
+
+    private static string SeedPolicy => $$"""
+        apiVersion: policies.kyverno.io/v1alpha1
+        kind: ImageValidatingPolicy
+        metadata:
+          name: release-signed
+        spec:
+          matchConstraints:
+            resourceRules:
+            - apiGroups: [""]
+              apiVersions: [v1]
+              operations: [CREATE]
+              resources: [pods]
+          imageRules:
+          - glob: "{{registry.Host}}/*"
+          credentials:
+            allowInsecureRegistry: true
+          attestors:
+          - name: release
+            cosign:
+              key:
+                data: |
+        {{Indent(trustedKey, 10)}}
+              ctlog:
+                insecureIgnoreTlog: true
+          validations:
+          - expression: "images.containers.all(i, verifyImageSignatures(i, ['release']) > 0)"
+            message: images must be signed with the release key
+        """;
+
+    private static (int Code, JsonElement Result) Apply(string policy, string image)
+    {
+        var dir = Path.Combine(work, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), policy);
+        File.WriteAllText(Path.Combine(dir, "pod.yaml"), $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {image}\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host], new CliContext(stdout, stderr, null, dir));
+        Assert.AreNotEqual(2, code, stderr.ToString());
+        using var json = JsonDocument.Parse(stdout.ToString());
+        return (code, json.RootElement.GetProperty("results")[0].Clone());
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void SignedImagePasses(bool seedEra)
+    {
+        var (code, result) = Apply(seedEra ? SeedPolicy : CurrentPolicy, signedImage);
+        Assert.AreEqual("pass", result.GetProperty("result").GetString(), result.ToString());
+        Assert.AreEqual(0, code);
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void UnsignedImageFailsWithTheReason(bool seedEra)
+    {
+        var (code, result) = Apply(seedEra ? SeedPolicy : CurrentPolicy, unsignedImage);
+        Assert.AreEqual(1, code);
+        Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
+        Assert.AreEqual("images must be signed with the release key", result.GetProperty("message").GetString());
+        StringAssert.Contains(result.ToString(), "release");
+    }
+
+    [TestMethod]
+    public void ImageSignedWithAnotherKeyFails()
+    {
+        var (code, result) = Apply(CurrentPolicy, otherKeyImage);
+        Assert.AreEqual(1, code);
+        Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
+        var reasons = result.GetProperty("attestorReasons").ToString();
+        StringAssert.Contains(reasons, "release");
+    }
+}
