@@ -211,4 +211,57 @@ public sealed class EvaluationCommandsTests
         StringAssert.Contains(bad.Stderr, "tests/fixtures/policies/invalid/unknown-field.yaml:17:7");
         StringAssert.Contains(bad.Stderr, "spec.attestors[0].cosign.keyy");
     }
+
+    [TestMethod]
+    public void CrdsMakeCustomKindsMatchableWithTheirImages()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), """
+            apiVersion: policies.kyverno.io/v1
+            kind: ImageValidatingPolicy
+            metadata:
+              name: octopus-images
+            spec:
+              matchConstraints:
+                resourceRules:
+                - apiGroups: [sea.example.com]
+                  apiVersions: [v1]
+                  operations: [CREATE]
+                  resources: [octopi]
+              images:
+              - name: arms
+                expression: "object.spec.arms.map(a, a.image)"
+              validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
+              attestors: []
+              validations:
+              - expression: "images.arms.all(i, i.startsWith('ghcr.io/'))"
+                message: arms must come from ghcr.io
+            """);
+        File.WriteAllText(Path.Combine(dir, "crd.yaml"), """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: octopi.sea.example.com}
+            spec:
+              group: sea.example.com
+              names: {kind: Octopus, plural: octopi}
+              scope: Namespaced
+              versions:
+              - {name: v1, served: true, storage: true}
+            """);
+        File.WriteAllText(Path.Combine(dir, "octopus.yaml"), """
+            apiVersion: sea.example.com/v1
+            kind: Octopus
+            metadata: {name: paul, namespace: sea}
+            spec:
+              arms:
+              - image: ghcr.io/acme/arm:1
+              - image: docker.io/library/arm:2
+            """);
+        var without = CliRunner.Run(["apply", "policy.yaml", "-r", "octopus.yaml", "-o", "json"], dir);
+        Assert.AreEqual(0, without.ExitCode, without.Stderr);
+        StringAssert.Contains(without.Stdout, "\"results\": []");
+        var with = CliRunner.Run(["apply", "policy.yaml", "-r", "octopus.yaml", "--crd", "crd.yaml", "-o", "json"], dir);
+        Assert.AreEqual(1, with.ExitCode, with.Stdout + with.Stderr);
+        StringAssert.Contains(with.Stdout, "arms must come from ghcr.io");
+    }
 }

@@ -35,6 +35,9 @@ public sealed record EvaluationRequest
     /// <summary>Cluster resource files.</summary>
     public IReadOnlyList<string> ClusterResources { get; init; } = [];
 
+    /// <summary>CustomResourceDefinition files: their kinds become matchable by <c>resourceRules</c>.</summary>
+    public IReadOnlyList<string> Crds { get; init; } = [];
+
     /// <summary>Chart folders for mapping Helm output to templates.</summary>
     public IReadOnlyList<string> ChartRoots { get; init; } = [];
 
@@ -120,8 +123,17 @@ public static class EvaluationRun
         }
         diagnostics.AddRange(inputErrors.Select(e => new Diagnostic(DiagnosticLevel.Error, e.Reason, new ReportSpan(e.File, e.Line ?? 0, e.Column ?? 0))));
 
+        var kinds = new Policies.Matching.KindRegistry();
+        foreach (var (doc, crd) in KyvernoInputs.Documents(request.Crds, workingDirectory, inputErrors))
+        {
+            if (!KyvernoInputs.AddCrd(kinds, crd))
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticLevel.Error, "not a CustomResourceDefinition with spec.group, spec.names.kind, spec.names.plural and spec.versions", Span(doc.Span)));
+            }
+        }
         var options = new EngineOptions
         {
+            Kinds = kinds,
             Phase = request.Phase,
             Operation = request.Operation ?? side.Operation ?? "CREATE",
             NamespaceLabels = side.NamespaceLabels,

@@ -95,6 +95,27 @@ public sealed record KyvernoInputs
         return inputs;
     }
 
+    /// <summary>Adds the served versions of a CustomResourceDefinition to the kinds; false when it is not one.</summary>
+    public static bool AddCrd(Policies.Matching.KindRegistry kinds, JsonObject crd)
+    {
+        var spec = crd["spec"];
+        if ((string?)crd["kind"] != "CustomResourceDefinition" || (string?)spec?["group"] is not { Length: > 0 } group
+            || (string?)spec["names"]?["kind"] is not { Length: > 0 } kind || (string?)spec["names"]?["plural"] is not { Length: > 0 } plural
+            || spec["versions"] is not JsonArray versions)
+        {
+            return false;
+        }
+        var namespaced = (string?)spec["scope"] != "Cluster";
+        foreach (var version in versions.OfType<JsonObject>())
+        {
+            if ((string?)version["name"] is { Length: > 0 } name && version["served"]?.GetValue<bool>() != false)
+            {
+                kinds.Add(new Policies.Matching.ResourceKind(group, name, kind, plural, namespaced));
+            }
+        }
+        return true;
+    }
+
     internal static IEnumerable<(ManifestDocument Document, JsonObject Json)> Documents(IReadOnlyList<string> paths, string workingDirectory, List<ManifestException> errors)
     {
         if (paths.Count == 0)
