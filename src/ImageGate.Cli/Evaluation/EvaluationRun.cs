@@ -50,6 +50,9 @@ public sealed record EvaluationRequest
     /// <summary>Resolve tags to digests as the mutating webhook does.</summary>
     public bool ResolveDigests { get; init; } = true;
 
+    /// <summary>Hosts that <c>http.get/post</c> may call.</summary>
+    public IReadOnlyList<string> AllowHttpHosts { get; init; } = [];
+
     /// <summary>Report bad files and go on.</summary>
     public bool ContinueOnError { get; init; }
 }
@@ -140,6 +143,7 @@ public static class EvaluationRun
             ClusterResources = side.ClusterResources,
             ImageContext = side.Images,
             ResolveDigests = request.ResolveDigests,
+            AllowedHttpHosts = request.AllowHttpHosts,
         };
         var engine = new PolicyEngine(policies, exceptions, verifier, options);
         var findings = new List<Finding>();

@@ -81,11 +81,15 @@ internal static class UtilityLibraries
             env.AddMemberFunction(name, "globalcontext_" + name, GlobalContext.CelType, [S], Dy, a => GlobalGet((string)a[1], null));
             env.AddMemberFunction(name, "globalcontext_" + name + "_projection", GlobalContext.CelType, [S, S], Dy, a => GlobalGet((string)a[1], (string)a[2]));
         }
-        foreach (var name in new[] { "Get", "get", "Post", "post" })
+        foreach (var name in new[] { "Get", "get" })
         {
-            var arity = name is "Get" or "get" ? new[] { S } : [S, Dy];
-            env.AddMemberFunction(name, "http_" + name, Http.CelType, arity, Dy, a => HttpRefused((string)a[1]));
-            env.AddMemberFunction(name, "http_" + name + "_headers", Http.CelType, [.. arity, CelType.Map(S, S)], Dy, a => HttpRefused((string)a[1]));
+            env.AddMemberFunction(name, "http_" + name, Http.CelType, [S], Dy, a => HttpCall(HttpMethod.Get, (string)a[1], null, null));
+            env.AddMemberFunction(name, "http_" + name + "_headers", Http.CelType, [S, CelType.Map(S, S)], Dy, a => HttpCall(HttpMethod.Get, (string)a[1], null, a[2]));
+        }
+        foreach (var name in new[] { "Post", "post" })
+        {
+            env.AddMemberFunction(name, "http_" + name, Http.CelType, [S, Dy], Dy, a => HttpCall(HttpMethod.Post, (string)a[1], a[2], null));
+            env.AddMemberFunction(name, "http_" + name + "_headers", Http.CelType, [S, Dy, CelType.Map(S, S)], Dy, a => HttpCall(HttpMethod.Post, (string)a[1], a[2], a[3]));
         }
     }
 
@@ -296,6 +300,80 @@ internal static class UtilityLibraries
         return value[projection] is { } projected ? projected : new CelError($"global context entry {name} has no projection {projection}");
     }
 
-    private static object HttpRefused(string url) =>
-        new CelError($"http call to {url} refused: ImageGate evaluates policies offline and does not make arbitrary HTTP calls");
+    private const int MaxHttpBodyBytes = 1024 * 1024;
+
+    // One client for the run: no redirects (an allowed host must not bounce the call elsewhere), short timeout.
+    private static readonly HttpClient HttpClient = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>Kyverno's <c>http.get/post</c>, only to hosts allowed with <c>--allow-http</c>; the JSON body is
+    /// decoded, an object body gets <c>statusCode</c>, anything else becomes <c>{body, statusCode}</c>.</summary>
+    private static object HttpCall(HttpMethod method, string url, object? body, object? headers)
+    {
+        var scope = EvaluationScope.Current;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return new CelError($"http: invalid URL {url}");
+        }
+        if (!scope.Options.AllowedHttpHosts.Contains(uri.Authority, StringComparer.OrdinalIgnoreCase)
+            && !scope.Options.AllowedHttpHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            return new CelError($"http call to {uri.Authority} refused: allow the host with --allow-http {uri.Host}");
+        }
+        if (scope.Policy.Namespace is not null)
+        {
+            return new CelError("http calls are not allowed in a NamespacedImageValidatingPolicy");
+        }
+        try
+        {
+            using var request = new HttpRequestMessage(method, uri);
+            if (body is not null)
+            {
+                request.Content = new StringContent(JsonSerializer.Serialize(Values.ToNative(body)), Encoding.UTF8, "application/json");
+            }
+            foreach (var (key, value) in headers is null ? [] : Values.MapEntries(headers).Select(e => ((string)e.Key, e.Value as string ?? "")))
+            {
+                request.Headers.TryAddWithoutValidation(key, value);
+            }
+            using var response = HttpClient.Send(request, HttpCompletionOption.ResponseHeadersRead, scope.CancellationToken);
+            using var stream = response.Content.ReadAsStream(scope.CancellationToken);
+            var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxHttpBodyBytes)
+                {
+                    return new CelError($"http: response from {uri.Authority} exceeds {MaxHttpBodyBytes} bytes");
+                }
+            }
+            var status = (long)(int)response.StatusCode;
+            JsonNode? parsed = null;
+            try
+            {
+                parsed = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException)
+            {
+                // not JSON: returned as the body string below
+            }
+            if (parsed is JsonObject obj)
+            {
+                obj["statusCode"] = status;
+                return obj;
+            }
+            return new Dictionary<string, object?>
+            {
+                ["body"] = (object?)parsed ?? Encoding.UTF8.GetString(buffer.ToArray()),
+                ["statusCode"] = status,
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new CelError($"http call to {uri.Authority} failed: {ex.Message}");
+        }
+    }
 }

@@ -168,4 +168,36 @@ public sealed class VocabularyAndPinningTests
         Assert.AreEqual(PolicyStatus.Error, results[0].Status);
         StringAssert.Contains(results[0].Message, "refused");
     }
+
+    [TestMethod]
+    public async Task HttpCallsReachOnlyAllowedHosts()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var served = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            var bytes = System.Text.Encoding.UTF8.GetBytes("{\"allowed\": [\"ghcr.io\"]}");
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        });
+        var policy = Current.Replace("images.containers.all(i, verifyImageSignatures(i, [attestors.release]) > 0)",
+                $"cel.bind(r, http.get('http://127.0.0.1:{port}/registries'), r.statusCode == 200 && r.allowed[0] == 'ghcr.io')")
+            .Replace("required: true", "required: false");
+        var pod = Pod("a", "ghcr.io/acme/app@" + Digest);
+
+        var refused = Run(policy, pod);
+        Assert.AreEqual(PolicyStatus.Error, refused[0].Status);
+        StringAssert.Contains(refused[0].Message, "--allow-http 127.0.0.1");
+
+        var allowed = Run(policy, pod, options: new EngineOptions { ResolveDigests = false, AllowedHttpHosts = ["127.0.0.1"] });
+        await served.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.AreEqual(PolicyStatus.Pass, allowed[0].Status, allowed[0].Message);
+    }
 }
