@@ -264,4 +264,30 @@ public sealed class EvaluationCommandsTests
         Assert.AreEqual(1, with.ExitCode, with.Stdout + with.Stderr);
         StringAssert.Contains(with.Stdout, "arms must come from ghcr.io");
     }
+
+    [TestMethod]
+    public void TestSuiteGlobalContextEntriesAnswerGlobalContextGet()
+    {
+        var dir = NewFolder();
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), Policy.Replace(
+            "images.containers.all(i, i.startsWith('ghcr.io/'))",
+            "images.containers.all(i, globalContext.get('registries').exists(r, i.startsWith(r + '/')))"));
+        File.WriteAllText(Path.Combine(dir, "resources.yaml"), Pods);
+        File.WriteAllText(Path.Combine(dir, "kyverno-test.yaml"), """
+            apiVersion: cli.kyverno.io/v1alpha1
+            kind: Test
+            metadata: {name: t}
+            policies: [policy.yaml]
+            resources: [resources.yaml]
+            globalContextEntries:
+            - name: registries
+              data: [ghcr.io, quay.io]
+            results:
+            - {policy: ghcr-only, kind: Pod, resources: [ok], result: pass}
+            - {policy: ghcr-only, kind: Pod, resources: [nope], result: fail}
+            """);
+        var run = CliRunner.Run(["test", dir]);
+        Assert.AreEqual(0, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stdout, "2 tests passed and 0 tests failed");
+    }
 }

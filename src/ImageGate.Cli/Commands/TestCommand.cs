@@ -148,6 +148,7 @@ public sealed class TestCommand : Command
                     ClusterResources = Paths(test, "clusterResources"),
                     Operation = operation,
                     ResolveDigests = false, // kyverno test never pins digests
+                    GlobalContext = GlobalContextEntries(test),
                 }, verifier, dir);
                 var inputErrors = output.Result.Diagnostics.Where(d => d.Level == DiagnosticLevel.Error).ToList();
                 if (inputErrors.Count > 0)
@@ -205,6 +206,25 @@ public sealed class TestCommand : Command
                 yield return new Row(policyRef, response.Rule, key, ok, ok ? "Ok" : $"Want {expected}, got {actual}", response.Message, testFile);
             }
         }
+    }
+
+    /// <summary><c>globalContextEntries[]</c> with inline <c>data</c> (the form that needs no cluster).</summary>
+    private static Dictionary<string, JsonNode?> GlobalContextEntries(JsonObject test)
+    {
+        var entries = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var entry in (test["globalContextEntries"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if ((string?)entry["name"] is not { Length: > 0 } name)
+            {
+                throw new TestFileException("globalContextEntries: every entry needs a name");
+            }
+            if (entry["data"] is null)
+            {
+                throw new TestFileException($"globalContextEntries[{name}]: only inline 'data' is supported offline");
+            }
+            entries[name] = entry["data"]!.DeepClone();
+        }
+        return entries;
     }
 
     private static bool SpecMatches(JsonObject spec, EngineResource resource)

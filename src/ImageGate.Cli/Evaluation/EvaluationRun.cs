@@ -50,6 +50,9 @@ public sealed record EvaluationRequest
     /// <summary>Resolve tags to digests as the mutating webhook does.</summary>
     public bool ResolveDigests { get; init; } = true;
 
+    /// <summary>Global context entries by name (<c>globalContext.get</c>).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> GlobalContext { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>();
+
     /// <summary>Hosts that <c>http.get/post</c> may call.</summary>
     public IReadOnlyList<string> AllowHttpHosts { get; init; } = [];
 
@@ -144,6 +147,7 @@ public static class EvaluationRun
             ImageContext = side.Images,
             ResolveDigests = request.ResolveDigests,
             AllowedHttpHosts = request.AllowHttpHosts,
+            GlobalContext = request.GlobalContext,
         };
         var engine = new PolicyEngine(policies, exceptions, verifier, options);
         var findings = new List<Finding>();
