@@ -221,7 +221,9 @@ public sealed class PolicyEngine
                 var outcome = program.Evaluate(activation, cancellationToken);
                 if (outcome is CelError error)
                 {
-                    return Error(policy, request, error.Message, scope, all, rule.Expression.Span);
+                    // Name the sub-expression that failed, at its place in the policy file.
+                    var at = program.Locate(error) is { } issue ? rule.Expression.LocationAt(issue.Offset) : rule.Expression.Span;
+                    return Error(policy, request, $"{at}: spec.validations[{i}].expression: {error.Message}", scope, all, at);
                 }
                 if (outcome is not bool ok)
                 {

@@ -150,7 +150,8 @@ public sealed class OutcomeTests
             """), Pod("a", Signed));
         Assert.AreEqual(PolicyStatus.Error, results[0].Status);
         Assert.AreEqual("evaluation", results[0].Rule);
-        StringAssert.StartsWith(results[0].Message, "failed to evaluate policy:");
+        StringAssert.StartsWith(results[0].Message, "failed to evaluate policy: policy.yaml:21:");
+        StringAssert.Contains(results[0].Message, "spec.validations[0].expression");
     }
 
     [TestMethod]
