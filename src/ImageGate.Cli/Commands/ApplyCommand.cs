@@ -28,7 +28,7 @@ public sealed class ApplyCommand : Command
     /// <inheritdoc />
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--resource", "resource file, folder or glob (repeatable)", "PATH", "-r", Repeatable: true),
+        new("--resource", "resource file, folder or glob", "PATH", "-r", Repeatable: true),
         new("--exception", "PolicyException file, folder or glob", "PATH", "-e", Repeatable: true),
         new("--exclude", "leave out matching resource files or folders", "GLOB", Repeatable: true),
         new("--values", "Kyverno values file (namespace labels, request.operation)", "FILE", "-f", Repeatable: true),
