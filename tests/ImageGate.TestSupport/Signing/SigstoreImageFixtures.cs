@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ImageGate.TestSupport.Registry;
+
+namespace ImageGate.TestSupport.Signing;
+
+/// <summary>Keyless Cosign signatures for one pushed image, made by sigstore-js against @sigstore/mock's Fulcio,
+/// Rekor and TSA on loopback (tests/fixtures/attestors/cosign-image-fixtures.js): the mock's trusted root, a legacy
+/// <c>.sig</c> layer, and DSSE bundles to attach as OCI referrers.</summary>
+public sealed class SigstoreImageFixtures
+{
+    /// <summary>The artifact and layer media type of the bundles.</summary>
+    public const string BundleType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+    private SigstoreImageFixtures(string directory, string trustedRootJson, string issuer, string subject)
+    {
+        Directory = directory;
+        TrustedRootJson = trustedRootJson;
+        Issuer = issuer;
+        Subject = subject;
+    }
+
+    /// <summary>The folder holding the generated files (bundle-sign.json, bundle-provenance.json, keyless-sig.*, key.pub, ...).</summary>
+    public string Directory { get; }
+    /// <summary>The mock's trusted root JSON.</summary>
+    public string TrustedRootJson { get; }
+    /// <summary>The OIDC issuer in the Fulcio certificates.</summary>
+    public string Issuer { get; }
+    /// <summary>The identity (subject) in the Fulcio certificates.</summary>
+    public string Subject { get; }
+
+    /// <summary>Signs <paramref name="digest"/> (pushed as <paramref name="reference"/>) into <paramref name="directory"/>;
+    /// fails with a setup hint when sigstore-js is not installed.</summary>
+    public static async Task<SigstoreImageFixtures> GenerateAsync(string directory, string digest, string reference)
+    {
+        var modules = RepoPaths.Combine("tests", "fixtures", "sigstore", "node_modules");
+        if (!System.IO.Directory.Exists(Path.Combine(modules, "@sigstore", "mock")))
+        {
+            throw new InvalidOperationException("sigstore-js is not installed: run `bash tests/setup.sh`");
+        }
+        var start = new ProcessStartInfo(ExternalTools.Require("node")) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { RepoPaths.Combine("tests", "fixtures", "attestors", "cosign-image-fixtures.js"), directory, digest, reference })
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["NODE_PATH"] = modules;
+        using (var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node"))
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            _ = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"cosign-image-fixtures.js exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
+            }
+        }
+        var trustedRoot = await File.ReadAllTextAsync(Path.Combine(directory, "trusted_root.json")).ConfigureAwait(false);
+        using var identity = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "identity.json")).ConfigureAwait(false));
+        return new SigstoreImageFixtures(directory, trustedRoot, identity.RootElement.GetProperty("issuer").GetString()!, identity.RootElement.GetProperty("identity").GetString()!);
+    }
+
+    /// <summary>A generated file's path.</summary>
+    public string PathOf(string file) => Path.Combine(Directory, file);
+
+    /// <summary>Attaches a generated bundle as a referrer of <paramref name="image"/>, annotated the way cosign does
+    /// (the predicate-type annotation only when <paramref name="predicateType"/> is given).</summary>
+    public Task<PushedManifest> AttachBundleAsync(RegistryFixture registry, string repository, PushedManifest image, string file, string? predicateType)
+    {
+        var annotations = new Dictionary<string, string> { ["dev.sigstore.bundle.content"] = "dsse-envelope" };
+        if (predicateType is not null)
+        {
+            annotations["dev.sigstore.bundle.predicateType"] = predicateType;
+        }
+        return registry.PushReferrerAsync(repository, image, BundleType, File.ReadAllBytes(PathOf(file)), BundleType, annotations);
+    }
+}
