@@ -21,8 +21,8 @@ internal static class ApplyHarness
               resources: [pods]
         """;
 
-    /// <summary>Applies <paramref name="policy"/> to a pod running <paramref name="image"/>; returns the exit code, every result, and the requests the registry logged.</summary>
-    public static async Task<(int Code, JsonElement[] Results, IReadOnlyList<AccessLogEntry> Requests)> ApplyAsync(RegistryFixture registry, string work, string policy, string image)
+    /// <summary>Applies <paramref name="policy"/> to a pod running <paramref name="image"/>, with further CLI <paramref name="options"/>; returns the exit code, every result, and the requests the registry logged.</summary>
+    public static async Task<(int Code, JsonElement[] Results, IReadOnlyList<AccessLogEntry> Requests)> ApplyAsync(RegistryFixture registry, string work, string policy, string image, params string[] options)
     {
         var dir = Path.Combine(work, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -31,7 +31,7 @@ internal static class ApplyHarness
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var mark = await registry.MarkAsync();
-        var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host], new CliContext(stdout, stderr, null, dir));
+        var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, .. options], new CliContext(stdout, stderr, null, dir));
         var requests = await registry.RequestsSinceAsync(mark);
         Assert.AreNotEqual(2, code, stderr.ToString());
         using var json = JsonDocument.Parse(stdout.ToString());
