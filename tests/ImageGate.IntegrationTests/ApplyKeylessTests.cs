@@ -23,6 +23,8 @@ public sealed class ApplyKeylessTests
     private static RegistryFixture registry = null!;
     private static SigstoreImageFixtures signed = null!;
     private static string work = "";
+    private static string imageDigest = "";
+    private const string Evil = "https://github.com/evil/app/.github/workflows/release.yml@refs/heads/main";
 
     [ClassInitialize]
     public static async Task Setup(TestContext _)
@@ -39,6 +41,7 @@ public sealed class ApplyKeylessTests
             images[repository] = await registry.PushImageAsync(repository, "1.0", config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
         }
         var image = images[Legacy];
+        imageDigest = image.Digest;
         signed = await SigstoreImageFixtures.GenerateAsync(Path.Combine(work, "sigstore"), image.Digest, $"{registry.Host}/{Legacy}");
 
         await signed.AttachBundleAsync(registry, Bundles, image, "bundle-sign.json", SignPredicate);
@@ -136,8 +139,7 @@ public sealed class ApplyKeylessTests
     [DataRow(Legacy, false)]
     public async Task WrongIdentityFailsWithTheReason(string repository, bool seedEra)
     {
-        const string evil = "https://github.com/evil/app/.github/workflows/release.yml@refs/heads/main";
-        var (code, result, _) = await ApplyOneAsync(Policy(seedEra, provenance: false, subject: evil), repository);
+        var (code, result, _) = await ApplyOneAsync(Policy(seedEra, provenance: false, subject: Evil), repository);
         Assert.AreEqual(1, code);
         Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
         Assert.AreEqual(SignatureMessage, result.GetProperty("message").GetString());
@@ -186,5 +188,18 @@ public sealed class ApplyKeylessTests
         Assert.IsTrue(bundles.Results.All(r => r.GetProperty("result").GetString() == "pass"), string.Join("\n", bundles.Results));
         Console.WriteLine($"keyless bundles, two policies: {bundles.Requests.Count} requests: {Describe(bundles.Requests)}");
         Assert.IsLessThanOrEqualTo(7, bundles.Requests.Count, Describe(bundles.Requests));
+    }
+
+    [TestMethod]
+    [DataRow(Bundles, "bundle-sign.json", false, true)]
+    [DataRow(Bundles, "bundle-sign.json", true, false)]
+    [DataRow(OtherSubject, "bundle-other-subject.json", false, false)]
+    public async Task VerdictEqualsSigstoreJs(string repository, string bundle, bool wrongIdentity, bool expected)
+    {
+        var subject = wrongIdentity ? Evil : signed.Subject;
+        var reference = await signed.ReferenceVerdictAsync(bundle, subject, imageDigest);
+        Assert.AreEqual(expected, reference.Verified, "sigstore-js: " + reference.Reason);
+        var (_, result, _) = await ApplyOneAsync(Policy(seedEra: false, provenance: false, subject: subject), repository);
+        Assert.AreEqual(reference.Verified ? "pass" : "fail", result.GetProperty("result").GetString(), $"sigstore-js: {reference.Reason}\n{result}");
     }
 }

@@ -33,31 +33,47 @@ public sealed class SigstoreImageFixtures
     /// fails with a setup hint when sigstore-js is not installed.</summary>
     public static async Task<SigstoreImageFixtures> GenerateAsync(string directory, string digest, string reference)
     {
+        await RunNodeAsync(RepoPaths.Combine("tests", "fixtures", "attestors", "cosign-image-fixtures.js"), directory, digest, reference).ConfigureAwait(false);
+        var trustedRoot = await File.ReadAllTextAsync(Path.Combine(directory, "trusted_root.json")).ConfigureAwait(false);
+        using var identity = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "identity.json")).ConfigureAwait(false));
+        return new SigstoreImageFixtures(directory, trustedRoot, identity.RootElement.GetProperty("issuer").GetString()!, identity.RootElement.GetProperty("identity").GetString()!);
+    }
+
+    /// <summary>sigstore-js's own verdict (@sigstore/verify with this trusted root, plus cosign's statement-subject
+    /// check) for a generated bundle about <paramref name="digest"/>, signed by <paramref name="subject"/>.</summary>
+    public async Task<(bool Verified, string Reason)> ReferenceVerdictAsync(string file, string subject, string digest)
+    {
+        var output = await RunNodeAsync(RepoPaths.Combine("tests", "ImageGate.TestSupport", "Signing", "reference-verify.js"),
+            PathOf("trusted_root.json"), PathOf(file), subject, Issuer, digest).ConfigureAwait(false);
+        using var verdict = JsonDocument.Parse(output);
+        return (verdict.RootElement.GetProperty("verified").GetBoolean(), verdict.RootElement.GetProperty("reason").GetString() ?? "");
+    }
+
+    /// <summary>Runs a script with sigstore-js on the module path; returns its standard output.</summary>
+    private static async Task<string> RunNodeAsync(string script, params string[] arguments)
+    {
         var modules = RepoPaths.Combine("tests", "fixtures", "sigstore", "node_modules");
         if (!System.IO.Directory.Exists(Path.Combine(modules, "@sigstore", "mock")))
         {
             throw new InvalidOperationException("sigstore-js is not installed: run `bash tests/setup.sh`");
         }
         var start = new ProcessStartInfo(ExternalTools.Require("node")) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { RepoPaths.Combine("tests", "fixtures", "attestors", "cosign-image-fixtures.js"), directory, digest, reference })
+        start.ArgumentList.Add(script);
+        foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
         }
         start.Environment["NODE_PATH"] = modules;
-        using (var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node"))
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        if (process.ExitCode != 0)
         {
-            var stderr = process.StandardError.ReadToEndAsync();
-            _ = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"cosign-image-fixtures.js exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
-            }
+            throw new InvalidOperationException($"{Path.GetFileName(script)} exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
         }
-        var trustedRoot = await File.ReadAllTextAsync(Path.Combine(directory, "trusted_root.json")).ConfigureAwait(false);
-        using var identity = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "identity.json")).ConfigureAwait(false));
-        return new SigstoreImageFixtures(directory, trustedRoot, identity.RootElement.GetProperty("issuer").GetString()!, identity.RootElement.GetProperty("identity").GetString()!);
+        return stdout;
     }
 
     /// <summary>A generated file's path.</summary>
