@@ -57,12 +57,13 @@ public sealed class ApplyNotaryTests
     private static string Image(string repository) => $"{registry.Host}/{repository}:v1";
 
     /// <summary>The Notary SBOM policy of the examples, in the current (<c>v1</c>) or the seed (<c>v1alpha1</c>) vocabulary.</summary>
-    private static async Task<string> PolicyAsync(bool seedEra, string trustedRoot = "root", string name = "notary-sbom")
+    private static async Task<string> PolicyAsync(bool seedEra, string trustedRoot = "root", string name = "notary-sbom", string? tsaRoot = null)
     {
         var pem = await pki.PemAsync(trustedRoot);
         var head = seedEra ? "v1alpha1" : "v1";
         var images = seedEra ? "imageRules" : "matchImageReferences";
-        var certs = seedEra ? "certs: |\n" + Indent(pem, 8) : "certs:\n        value: |\n" + Indent(pem, 10);
+        string Certificates(string field, string text) => seedEra ? field + ": |\n" + Indent(text, 8) : field + ":\n        value: |\n" + Indent(text, 10);
+        var certs = Certificates("certs", pem) + (tsaRoot is null ? "" : "\n      " + Certificates("tsaCerts", await pki.PemAsync(tsaRoot)));
         var attestor = seedEra ? "['platform']" : "[attestors.platform]";
         var extract = seedEra ? "payload" : "extractPayload";
         return $$"""
@@ -179,5 +180,50 @@ public sealed class ApplyNotaryTests
         Console.WriteLine($"notary apply with the SBOM attestation: {full.Requests.Count} requests: {Describe(full.Requests)}");
         // The image's referrers (listed once) lead to the SBOM; its own referrers, signature manifest and envelope, then the SBOM itself.
         Assert.IsLessThanOrEqualTo(12, full.Requests.Count, Describe(full.Requests));
+    }
+
+    [TestMethod]
+    [DataRow("bad-unknown-critical.jws", "io.example.mustUnderstand", null)]
+    [DataRow("bad-signing-authority.jws", "signingAuthority", null)]
+    [DataRow("bad-expired-leaf.jws", "is not valid at verification time", null)]
+    [DataRow("bad-serverauth.jws", "signature authenticity", null)]
+    [DataRow("bad-crl-revoked.jws", "revoked", null)]
+    [DataRow("bad-timestamp-after-leaf.jws", "is after the validity of certificate", "tsaroot")]
+    public async Task RejectedSignaturesFailWithTheirReason(string envelope, string reason, string? tsaRoot)
+    {
+        var repository = "notary/neg-" + envelope.Replace(".jws", "");
+        var target = await pki.PushTargetAsync(registry, repository);
+        await NotaryPki.AttachSignatureAsync(registry, repository, target, await pki.BytesAsync("jws/" + envelope));
+        var crlRequests = pki.CrlRequests;
+        foreach (var seedEra in new[] { false, true })
+        {
+            var (code, result) = await ApplyOneAsync(await PolicyAsync(seedEra, tsaRoot: tsaRoot), repository);
+            Assert.AreEqual(1, code);
+            Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
+            Assert.AreEqual(SignatureMessage, result.GetProperty("message").GetString());
+            var reasons = Reasons(result);
+            StringAssert.Contains(reasons, "platform: no Notary signature verified: signature sha256:");
+            StringAssert.Contains(reasons, reason);
+        }
+        if (envelope.Contains("crl", StringComparison.Ordinal))
+        {
+            // Revocation is checked online by default: the CRL came from the loopback server the leaf names.
+            Assert.IsGreaterThan(crlRequests, pki.CrlRequests);
+        }
+    }
+
+    [TestMethod]
+    public async Task TimestampedSignatureVerifiesWithTsaCerts()
+    {
+        const string repository = "notary/timestamped";
+        var target = await pki.PushTargetAsync(registry, repository);
+        await NotaryPki.AttachSignatureAsync(registry, repository, target, await pki.BytesAsync("jws/valid-ps256-timestamped.jws"));
+        foreach (var seedEra in new[] { false, true })
+        {
+            var single = (await PolicyAsync(seedEra, tsaRoot: "tsaroot")).Split("  - expression: images.containers.map(image, verifyAttestationSignatures")[0];
+            var (code, result) = await ApplyOneAsync(single, repository);
+            Assert.AreEqual("pass", result.GetProperty("result").GetString(), result.ToString());
+            Assert.AreEqual(0, code);
+        }
     }
 }
