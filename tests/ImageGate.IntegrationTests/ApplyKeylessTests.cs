@@ -16,6 +16,7 @@ public sealed class ApplyKeylessTests
     private const string Bundles = "ci/bundles";
     private const string Legacy = "ci/legacy";
     private const string OtherSubject = "ci/other-subject";
+    private const string Tampered = "ci/tampered";
     private const string SignatureMessage = "images must be signed by the release workflow";
     private const string ProvenanceMessage = "provenance is missing or not signed by the release workflow";
     private const string SignPredicate = "https://sigstore.dev/cosign/sign/v1";
@@ -36,7 +37,7 @@ public sealed class ApplyKeylessTests
         var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
         var layer = Encoding.UTF8.GetBytes("keyless " + Guid.NewGuid().ToString("N"));
         var images = new Dictionary<string, PushedManifest>();
-        foreach (var repository in new[] { Legacy, Bundles, OtherSubject })
+        foreach (var repository in new[] { Legacy, Bundles, OtherSubject, Tampered })
         {
             images[repository] = await registry.PushImageAsync(repository, "1.0", config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
         }
@@ -47,6 +48,7 @@ public sealed class ApplyKeylessTests
         await signed.AttachBundleAsync(registry, Bundles, image, "bundle-sign.json", SignPredicate);
         await signed.AttachBundleAsync(registry, Bundles, image, "bundle-provenance.json", ProvenancePredicate);
         await signed.AttachBundleAsync(registry, OtherSubject, image, "bundle-other-subject.json", SignPredicate);
+        await signed.AttachBundleAsync(registry, Tampered, image, await signed.WriteTamperedBundleAsync(image.Digest), SignPredicate);
 
         // cosign's legacy layout: a sha256-<hex>.sig image whose layer is the simple-signing payload, annotated.
         var annotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(signed.PathOf("keyless-sig.annotations.json")))!;
@@ -191,15 +193,32 @@ public sealed class ApplyKeylessTests
     }
 
     [TestMethod]
-    [DataRow(Bundles, "bundle-sign.json", false, true)]
-    [DataRow(Bundles, "bundle-sign.json", true, false)]
-    [DataRow(OtherSubject, "bundle-other-subject.json", false, false)]
-    public async Task VerdictEqualsSigstoreJs(string repository, string bundle, bool wrongIdentity, bool expected)
+    [DataRow(Bundles, "bundle-sign.json", false, true, "")]
+    [DataRow(Bundles, "bundle-sign.json", true, false, "certificate identity mismatch")]
+    [DataRow(OtherSubject, "bundle-other-subject.json", false, false, "no matching subject digest found")]
+    [DataRow(Tampered, "bundle-tampered.json", false, false, "DSSE envelope signature mismatch")]
+    public async Task VerdictEqualsSigstoreJs(string repository, string bundle, bool wrongIdentity, bool expected, string reason)
     {
         var subject = wrongIdentity ? Evil : signed.Subject;
         var reference = await signed.ReferenceVerdictAsync(bundle, subject, imageDigest);
         Assert.AreEqual(expected, reference.Verified, "sigstore-js: " + reference.Reason);
         var (_, result, _) = await ApplyOneAsync(Policy(seedEra: false, provenance: false, subject: subject), repository);
         Assert.AreEqual(reference.Verified ? "pass" : "fail", result.GetProperty("result").GetString(), $"sigstore-js: {reference.Reason}\n{result}");
+        StringAssert.Contains(Reasons(result), reason);
+    }
+
+    [TestMethod]
+    [DataRow(Bundles, "bundle sha256:")]
+    [DataRow(Legacy, "signature 1: transparency log verification failed: ")]
+    public async Task UntrustedRootFails(string repository, string reasonStart)
+    {
+        // Without the mock's trusted root the embedded public-good root applies, and the mock Fulcio is not in it.
+        var policy = Policy(seedEra: false, provenance: false);
+        var withoutRoot = policy[..policy.IndexOf("      trustedRoot:", StringComparison.Ordinal)] + policy[policy.IndexOf("  attestations:", StringComparison.Ordinal)..];
+        var (code, result, _) = await ApplyOneAsync(withoutRoot, repository);
+        Assert.AreEqual(1, code);
+        Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
+        StringAssert.Contains(Reasons(result), "ci: no signature verified: " + reasonStart);
+        StringAssert.Contains(Reasons(result), "transparency log entry from unknown log");
     }
 }

@@ -58,11 +58,7 @@ public sealed class CosignKeylessTests
         await CosignLayout.PushAsync(TamperedCertificate, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, tampered)]);
 
         // The DSSE payload replaced after signing (same subject, other predicate content).
-        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(fixtures, "bundle-sign.json")))!;
-        var statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"" + image.Digest[7..]
-            + "\"}}],\"predicateType\":\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{\"injected\":true}}";
-        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(statement));
-        await File.WriteAllTextAsync(Path.Combine(fixtures, "bundle-tampered.json"), bundle.ToJsonString());
+        await generated.WriteTamperedBundleAsync(image.Digest);
         await AttachAsync(TamperedBundle, "bundle-tampered.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachAsync(KeyBundle, "bundle-key-sign.json", "https://sigstore.dev/cosign/sign/v1");
         await AttachAsync(Bundles, "bundle-sign.json", "https://sigstore.dev/cosign/sign/v1");

@@ -76,6 +76,18 @@ public sealed class SigstoreImageFixtures
         return stdout;
     }
 
+    /// <summary>Writes <c>bundle-tampered.json</c>: <c>bundle-sign.json</c> with its DSSE payload replaced after signing
+    /// (the same subject <paramref name="digest"/>, other predicate content); returns the file name.</summary>
+    public async Task<string> WriteTamperedBundleAsync(string digest)
+    {
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(PathOf("bundle-sign.json")).ConfigureAwait(false))!;
+        var statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"" + digest["sha256:".Length..]
+            + "\"}}],\"predicateType\":\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{\"injected\":true}}";
+        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(statement));
+        await File.WriteAllTextAsync(PathOf("bundle-tampered.json"), bundle.ToJsonString()).ConfigureAwait(false);
+        return "bundle-tampered.json";
+    }
+
     /// <summary>A generated file's path.</summary>
     public string PathOf(string file) => Path.Combine(Directory, file);
 
