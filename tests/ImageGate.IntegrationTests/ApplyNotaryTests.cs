@@ -175,6 +175,14 @@ public sealed class ApplyNotaryTests
         Console.WriteLine($"notary apply, one image, one attestor: {one.Requests.Count} requests: {Describe(one.Requests)}");
         Assert.AreEqual(one.Requests.Count, two.Requests.Count, Describe(two.Requests));
 
+        // Without pinning (and so without the digest requirement): the signature check alone.
+        var unpinned = single.Replace("  credentials:", "  validationConfigurations:\n    verifyDigest: false\n  credentials:");
+        var plain = await ApplyAsync(registry, work, unpinned, Image("notary/jws"), "--no-resolve-digests");
+        Assert.AreEqual("pass", plain.Results[0].GetProperty("result").GetString(), plain.Results[0].ToString());
+        Console.WriteLine($"notary apply, one image, one attestor, not pinned: {plain.Requests.Count} requests: {Describe(plain.Requests)}");
+        // HEAD by tag, referrers API (404 on registry 2.8), fallback tag index, signature manifest, envelope blob.
+        Assert.HasCount(5, plain.Requests, Describe(plain.Requests));
+
         var full = await ApplyAsync(registry, work, await PolicyAsync(seedEra: false), Image("notary/jws"));
         Assert.AreEqual("pass", full.Results[0].GetProperty("result").GetString(), full.Results[0].ToString());
         Console.WriteLine($"notary apply with the SBOM attestation: {full.Requests.Count} requests: {Describe(full.Requests)}");
