@@ -17,6 +17,7 @@ public sealed class ApplyKeylessTests
     private const string Legacy = "ci/legacy";
     private const string OtherSubject = "ci/other-subject";
     private const string Tampered = "ci/tampered";
+    private const string KeyBundle = "ci/key-bundle";
     private const string SignatureMessage = "images must be signed by the release workflow";
     private const string ProvenanceMessage = "provenance is missing or not signed by the release workflow";
     private const string SignPredicate = "https://sigstore.dev/cosign/sign/v1";
@@ -37,7 +38,7 @@ public sealed class ApplyKeylessTests
         var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
         var layer = Encoding.UTF8.GetBytes("keyless " + Guid.NewGuid().ToString("N"));
         var images = new Dictionary<string, PushedManifest>();
-        foreach (var repository in new[] { Legacy, Bundles, OtherSubject, Tampered })
+        foreach (var repository in new[] { Legacy, Bundles, OtherSubject, Tampered, KeyBundle })
         {
             images[repository] = await registry.PushImageAsync(repository, "1.0", config, [(layer, "application/vnd.oci.image.layer.v1.tar", null)]);
         }
@@ -48,6 +49,7 @@ public sealed class ApplyKeylessTests
         await signed.AttachBundleAsync(registry, Bundles, image, "bundle-sign.json", SignPredicate);
         await signed.AttachBundleAsync(registry, Bundles, image, "bundle-provenance.json", ProvenancePredicate);
         await signed.AttachBundleAsync(registry, OtherSubject, image, "bundle-other-subject.json", SignPredicate);
+        await signed.AttachBundleAsync(registry, KeyBundle, image, "bundle-key-sign.json", SignPredicate);
         await signed.AttachBundleAsync(registry, Tampered, image, await signed.WriteTamperedBundleAsync(image.Digest), SignPredicate);
 
         // cosign's legacy layout: a sha256-<hex>.sig image whose layer is the simple-signing payload, annotated.
@@ -220,5 +222,27 @@ public sealed class ApplyKeylessTests
         Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
         StringAssert.Contains(Reasons(result), "ci: no signature verified: " + reasonStart);
         StringAssert.Contains(Reasons(result), "transparency log entry from unknown log");
+    }
+
+    [TestMethod]
+    public async Task KeySignedBundleWithTransparencyLogPassesOnlyWithItsKey()
+    {
+        // The same policy with a key attestor instead of keyless identities; the log and TSA are the mock's.
+        var keyless = Policy(seedEra: false, provenance: false);
+        var start = keyless.IndexOf("      keyless:", StringComparison.Ordinal);
+        var end = keyless.IndexOf("      trustedRoot:", StringComparison.Ordinal);
+        string WithKey(string pem) => keyless[..start] + "      key:\n          data: |\n" + Indent(pem, 12) + "\n" + keyless[end..];
+
+        var (code, result, _) = await ApplyOneAsync(WithKey(await File.ReadAllTextAsync(signed.PathOf("key.pub"))), KeyBundle);
+        Assert.AreEqual("pass", result.GetProperty("result").GetString(), result.ToString());
+        Assert.AreEqual(0, code);
+
+        var otherKey = Path.Combine(work, "other.key");
+        await ExternalTools.RunAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey]);
+        var (otherCode, otherResult, _) = await ApplyOneAsync(WithKey(await ExternalTools.RunAsync("openssl", ["pkey", "-in", otherKey, "-pubout"])), KeyBundle);
+        Assert.AreEqual(1, otherCode);
+        Assert.AreEqual("fail", otherResult.GetProperty("result").GetString(), otherResult.ToString());
+        StringAssert.Contains(Reasons(otherResult), "ci: no signature verified: bundle sha256:");
+        StringAssert.Contains(Reasons(otherResult), "DSSE envelope signature mismatch");
     }
 }
