@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
 
@@ -62,8 +60,6 @@ public sealed class ApplySignedImagesTests
         return $"{registry.Host}/{repository}:1.0";
     }
 
-    private static string Indent(string text, int spaces) => string.Join("\n", text.Trim().Split('\n').Select(l => new string(' ', spaces) + l));
-
     private static string CurrentPolicy => $$"""
         apiVersion: policies.kyverno.io/v1
         kind: ImageValidatingPolicy
@@ -85,7 +81,7 @@ public sealed class ApplySignedImagesTests
             cosign:
               key:
                 data: |
-        {{Indent(trustedKey, 10)}}
+        {{ApplyHarness.Indent(trustedKey, 10)}}
               ctlog:
                 insecureIgnoreTlog: true
           validations:
@@ -114,7 +110,7 @@ public sealed class ApplySignedImagesTests
             cosign:
               key:
                 data: |
-        {{Indent(trustedKey, 10)}}
+        {{ApplyHarness.Indent(trustedKey, 10)}}
               ctlog:
                 insecureIgnoreTlog: true
           validations:
@@ -124,16 +120,8 @@ public sealed class ApplySignedImagesTests
 
     private static (int Code, JsonElement Result) Apply(string policy, string image)
     {
-        var dir = Path.Combine(work, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "policy.yaml"), policy);
-        File.WriteAllText(Path.Combine(dir, "pod.yaml"), $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {image}\n");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host], new CliContext(stdout, stderr, null, dir));
-        Assert.AreNotEqual(2, code, stderr.ToString());
-        using var json = JsonDocument.Parse(stdout.ToString());
-        return (code, json.RootElement.GetProperty("results")[0].Clone());
+        var (code, results, _) = ApplyHarness.ApplyAsync(registry, work, policy, image).GetAwaiter().GetResult();
+        return (code, results[0]);
     }
 
     [TestMethod]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Signing;
 
 namespace ImageGate.Verification.Tests;
 
@@ -34,18 +35,11 @@ public sealed class CosignKeylessTests
         {
             Assert.AreEqual(image.Digest, (await TestRegistry.PushImageAsync(repository, "v1", seed)).Digest);
         }
-        fixtures = Path.Combine(TestRegistry.WorkDirectory, "cosign-keyless");
-        var modules = RepoPaths.Combine("tests", "fixtures", "sigstore", "node_modules");
-        if (!Directory.Exists(Path.Combine(modules, "@sigstore", "mock")))
-        {
-            Assert.Fail("sigstore-js is not installed: run `bash tests/setup.sh`");
-        }
-        await RunNodeAsync(modules, RepoPaths.Combine("tests", "fixtures", "attestors", "cosign-image-fixtures.js"), fixtures, image.Digest, $"{TestRegistry.Registry.Host}/{Legacy}");
-        trustedRoot = await File.ReadAllTextAsync(Path.Combine(fixtures, "trusted_root.json"));
-        using (var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixtures, "identity.json"))))
-        {
-            identity = new KeylessIdentitySpec(doc.RootElement.GetProperty("issuer").GetString(), doc.RootElement.GetProperty("identity").GetString(), null, null);
-        }
+        var generated = await SigstoreImageFixtures.GenerateAsync(Path.Combine(TestRegistry.WorkDirectory, "cosign-keyless"), image.Digest, $"{TestRegistry.Registry.Host}/{Legacy}");
+        fixtures = generated.Directory;
+        trustedRoot = generated.TrustedRootJson;
+        identity = new KeylessIdentitySpec(generated.Issuer, generated.Subject, null, null);
+        Task<PushedManifest> AttachAsync(string repository, string file, string? predicateType) => generated.AttachBundleAsync(TestRegistry.Registry, repository, image, file, predicateType);
 
         keylessAnnotations = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(fixtures, "keyless-sig.annotations.json")))!;
         var payload = await File.ReadAllBytesAsync(Path.Combine(fixtures, "keyless-sig.payload.json"));
@@ -64,44 +58,14 @@ public sealed class CosignKeylessTests
         await CosignLayout.PushAsync(TamperedCertificate, CosignLayout.Tag(image.Digest, "sig"), [(payload, CosignLayout.SimpleSigning, tampered)]);
 
         // The DSSE payload replaced after signing (same subject, other predicate content).
-        var bundle = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(fixtures, "bundle-sign.json")))!;
-        var statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"" + image.Digest[7..]
-            + "\"}}],\"predicateType\":\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{\"injected\":true}}";
-        bundle["dsseEnvelope"]!["payload"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(statement));
-        await File.WriteAllTextAsync(Path.Combine(fixtures, "bundle-tampered.json"), bundle.ToJsonString());
-        await AttachBundleAsync(TamperedBundle, image, "bundle-tampered.json", "https://sigstore.dev/cosign/sign/v1");
-        await AttachBundleAsync(KeyBundle, image, "bundle-key-sign.json", "https://sigstore.dev/cosign/sign/v1");
-        await AttachBundleAsync(Bundles, image, "bundle-sign.json", "https://sigstore.dev/cosign/sign/v1");
-        await AttachBundleAsync(Bundles, image, "bundle-provenance.json", "https://slsa.dev/provenance/v1");
-        await AttachBundleAsync(OtherSubject, image, "bundle-other-subject.json", "https://sigstore.dev/cosign/sign/v1");
+        await generated.WriteTamperedBundleAsync(image.Digest);
+        await AttachAsync(TamperedBundle, "bundle-tampered.json", "https://sigstore.dev/cosign/sign/v1");
+        await AttachAsync(KeyBundle, "bundle-key-sign.json", "https://sigstore.dev/cosign/sign/v1");
+        await AttachAsync(Bundles, "bundle-sign.json", "https://sigstore.dev/cosign/sign/v1");
+        await AttachAsync(Bundles, "bundle-provenance.json", "https://slsa.dev/provenance/v1");
+        await AttachAsync(OtherSubject, "bundle-other-subject.json", "https://sigstore.dev/cosign/sign/v1");
         // Without the predicate-type annotation, so the bundle is fetched and verified before its predicate is seen.
-        await AttachBundleAsync(ProvenanceOnly, image, "bundle-provenance.json", null);
-    }
-
-    private static async Task RunNodeAsync(string modules, params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(ExternalTools.Require("node")) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment["NODE_PATH"] = modules;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = await process.StandardOutput.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        Assert.AreEqual(0, process.ExitCode, await stderr);
-    }
-
-    private static Task<PushedManifest> AttachBundleAsync(string repository, PushedManifest image, string file, string? predicateType)
-    {
-        var annotations = new Dictionary<string, string> { ["dev.sigstore.bundle.content"] = "dsse-envelope" };
-        if (predicateType is not null)
-        {
-            annotations["dev.sigstore.bundle.predicateType"] = predicateType;
-        }
-        return TestRegistry.Registry.PushReferrerAsync(repository, image, BundleType, File.ReadAllBytes(Path.Combine(fixtures, file)), BundleType, annotations);
+        await AttachAsync(ProvenanceOnly, "bundle-provenance.json", null);
     }
 
     private static CosignAttestorSpec Keyless(params KeylessIdentitySpec[] identities) =>
