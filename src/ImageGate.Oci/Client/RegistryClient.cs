@@ -34,7 +34,10 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
     {
         if (image.IsDigest)
         {
-            return (await GetManifestAsync(image, cancellationToken).ConfigureAwait(false)).Descriptor;
+            // A digest this run already resolved a tag to (for example a tag pinned to its digest) needs no
+            // request; its content is still checked against digest and size when fetched.
+            return TryPeek<Descriptor>($"descriptor|{image.RepositoryName}@{image.Digest}")
+                ?? (await GetManifestAsync(image, cancellationToken).ConfigureAwait(false)).Descriptor;
         }
         var resolved = await CachedAsync($"resolve|{image.RepositoryName}:{image.Tag}", async ct =>
         {
@@ -42,6 +45,10 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
             if (result is { Content: { } content })
             {
                 Seed($"manifest|{image.RepositoryName}@{content.Descriptor.Digest}", content);
+            }
+            if (result?.Descriptor is { } found)
+            {
+                Seed($"descriptor|{image.RepositoryName}@{found.Digest}", found);
             }
             return result?.Descriptor;
         }, cancellationToken).ConfigureAwait(false);
