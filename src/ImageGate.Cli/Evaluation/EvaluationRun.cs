@@ -159,6 +159,7 @@ public static class EvaluationRun
             {
                 raw.Add((resource, doc, outcome));
                 findings.Add(ToFinding(outcome, doc, order++));
+                diagnostics.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
             }
         }
         var result = new RunResult(findings, diagnostics)
