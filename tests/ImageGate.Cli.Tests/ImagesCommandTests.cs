@@ -1,3 +1,4 @@
+using ImageGate.TestSupport;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -86,7 +87,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void InvalidYamlExitsTwoNamingFileLineColumn()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         files.Write("bad.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: x\n   image: y\n");
         var result = CliRunner.Run(["images", "bad.yaml"], files.Root);
         Assert.AreEqual(2, result.ExitCode);
@@ -98,7 +99,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void ContinueOnErrorReportsBadFilesAndListsTheRest()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         files.Write("m/a.yaml", string.Format(Pod, "a"));
         files.Write("m/b.yaml", "kind: Pod\nmetadata: {name: [x}\n");
         files.Write("m/c.yaml", string.Format(Pod, "c"));
@@ -117,7 +118,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void MissingPathIsAnInputError()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         var result = CliRunner.Run(["images", "nowhere.yaml"], files.Root);
         Assert.AreEqual(2, result.ExitCode);
         Assert.AreEqual("nowhere.yaml: error: no such file or folder\n", result.Stderr);
@@ -137,7 +138,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void AliasBombEndsWithinFiveSecondsWithExitTwo()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         var text = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (var i = 1; i <= 9; i++)
         {
@@ -154,7 +155,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void OversizedInputEndsWithinFiveSecondsWithExitTwo()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         var path = files.Write("huge.yaml", "");
         using (var stream = File.OpenWrite(path))
         {
@@ -170,7 +171,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void VerbosityControlsLogsOnStandardError()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         files.Write("a.yaml", "name: not-kubernetes\n---\n" + string.Format(Pod, "a"));
         var normal = CliRunner.Run(["images", "a.yaml"], files.Root);
         Assert.AreEqual("", normal.Stderr);
@@ -186,7 +187,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void ExcludeAndOutputFileWork()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         files.Write("d/a.yaml", string.Format(Pod, "a"));
         files.Write("d/skip/b.yaml", string.Format(Pod, "b"));
         var result = CliRunner.Run(["images", "d", "--exclude", "skip", "-o", "json", "--output", "out.json"], files.Root);
@@ -199,7 +200,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void HelmOutputWithoutItsChartShowsTheSourcePathAndChartRootFindsIt()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         File.Copy(Path.Combine(ImageGate.TestSupport.RepoPaths.Root, "examples/rendered/web.yaml"), Path.Combine(files.Root, "web.yaml"));
         var result = CliRunner.Run(["images", "web.yaml"], files.Root);
         Assert.AreEqual(0, result.ExitCode, result.Stderr);
@@ -215,7 +216,7 @@ public sealed class ImagesCommandTests
     [TestMethod]
     public void NoWorkloadsSaysSo()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("cli");
         files.Write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
         var result = CliRunner.Run(["images", "cm.yaml"], files.Root);
         Assert.AreEqual(0, result.ExitCode);

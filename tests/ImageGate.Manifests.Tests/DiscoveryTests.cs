@@ -1,3 +1,4 @@
+using ImageGate.TestSupport;
 using System.Diagnostics;
 using ImageGate.Manifests.Discovery;
 
@@ -16,7 +17,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void FoldersAreWalkedRecursivelyInSortedOrderSkippingHiddenAndOtherExtensions()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("deploy/b.yaml", PodNamed("b"));
         files.Write("deploy/a.yml", PodNamed("a"));
         files.Write("deploy/sub/c.json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"c\"}}");
@@ -32,7 +33,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void GlobsMatchAcrossFoldersAndExcludesApply()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("env/prod/app.yaml", PodNamed("prod"));
         files.Write("env/dev/app.yaml", PodNamed("dev"));
         files.Write("env/dev/skip/app.yaml", PodNamed("skip"));
@@ -52,7 +53,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void InputsKeepTheirOrderAndDuplicatesAreReadOnce()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("z.yaml", PodNamed("z"));
         files.Write("a.yaml", PodNamed("a"));
         var result = Discover(files, "z.yaml", "a.yaml", "z.yaml", "*.yaml");
@@ -62,7 +63,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void StandardInputIsReadForDash()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         var result = ManifestDiscovery.Discover(["-"], new DiscoveryOptions { WorkingDirectory = files.Root, Stdin = new StringReader(PodNamed("piped")) });
         Assert.AreEqual("<stdin>", result.Documents.Single().File);
         var span = result.Documents.Single().Images.Single().Span;
@@ -72,7 +73,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void MissingPathsAndEmptyGlobsAreErrors()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("empty/notes.txt", "x");
         Assert.AreEqual("no such file or folder", Assert.ThrowsExactly<ManifestException>(() => Discover(files, "nope.yaml")).Reason);
         Assert.AreEqual("no files match this glob", Assert.ThrowsExactly<ManifestException>(() => Discover(files, "empty/**/*.yaml")).Reason);
@@ -82,7 +83,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void ContinueOnErrorReportsBadFilesAndReadsTheRest()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("m/a.yaml", PodNamed("a"));
         files.Write("m/b.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [oops\n");
         files.Write("m/c.yaml", PodNamed("c"));
@@ -99,7 +100,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void OversizedFileIsRejectedBeforeReadingIt()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         var path = files.Write("huge.yaml", "");
         using (var stream = File.OpenWrite(path))
         {
@@ -128,7 +129,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void NonKubernetesDocumentsAreSkippedWithANotice()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("mixed.yaml", "- just\n- a list\n---\nname: not-an-object\n---\n" + PodNamed("real"));
         var result = Discover(files, "mixed.yaml");
         Assert.AreEqual("real", result.Documents.Single().Name);
@@ -140,7 +141,7 @@ public sealed class DiscoveryTests
     [TestMethod]
     public void ChartFolderGivenDirectlyIsExplained()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("chart/Chart.yaml", "apiVersion: v2\nname: chart\nversion: 1.0.0\n");
         files.Write("chart/templates/pod.yaml", "image: {{ .Values.image }}\n");
         var error = Assert.ThrowsExactly<ManifestException>(() => Discover(files, "chart"));

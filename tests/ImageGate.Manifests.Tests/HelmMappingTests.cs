@@ -1,3 +1,5 @@
+using ImageGate.TestSupport;
+
 namespace ImageGate.Manifests.Tests;
 
 [TestClass]
@@ -54,7 +56,7 @@ public sealed class HelmMappingTests
 
     private static TestFiles Chart(string chartFolder)
     {
-        var files = new TestFiles();
+        var files = new TestFiles("manifests");
         files.Write($"{chartFolder}/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n");
         files.Write($"{chartFolder}/templates/deploy.yaml", Template);
         return files;
@@ -109,7 +111,7 @@ public sealed class HelmMappingTests
     [TestMethod]
     public void MissingChartKeepsTheSourcePathWithoutTemplate()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("rendered.yaml", Rendered);
         var doc = new ManifestReader(new ManifestReaderOptions { WorkingDirectory = files.Root }).ReadFile("rendered.yaml").Single();
         Assert.AreEqual("app", doc.Helm!.Chart);
@@ -120,7 +122,7 @@ public sealed class HelmMappingTests
     [TestMethod]
     public void TemplateWithoutAMatchingLineMapsToTheFileItself()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n");
         files.Write("app/templates/deploy.yaml", "{{ include \"app.everything\" . }}\n");
         files.Write("rendered.yaml", Rendered);
@@ -133,7 +135,7 @@ public sealed class HelmMappingTests
     [TestMethod]
     public void EachDocumentTakesTheSourceCommentJustAboveIt()
     {
-        using var files = new TestFiles();
+        using var files = new TestFiles("manifests");
         files.Write("r.yaml", "---\n# Source: a/templates/one.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\n# Source: a/templates/empty.yaml\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n---\n# Source: a/templates/two.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n");
         var docs = new ManifestReader(new ManifestReaderOptions { WorkingDirectory = files.Root }).ReadFile("r.yaml");
         CollectionAssert.AreEqual(
