@@ -126,54 +126,40 @@ public sealed class TestCommand : Command
                 }
             }
         }
-        var values = Paths(test, "variables");
-        var valuesPath = (string?)test["values"] is null && test["values"] is JsonObject inline ? WriteInlineValues(inline) : null;
-        if (valuesPath is not null)
+        // One evaluation per operation: the default one and each explicit `operation` of the results.
+        var outcomes = new Dictionary<string, EvaluationOutput>(StringComparer.Ordinal);
+        foreach (var operation in operations)
         {
-            values = [.. values, valuesPath];
-        }
-        try
-        {
-            // One evaluation per operation: the default one and each explicit `operation` of the results.
-            var outcomes = new Dictionary<string, (IReadOnlyList<EngineResource> Resources, List<(EngineResource Resource, PolicyResult Outcome)> Results)>(StringComparer.Ordinal);
-            foreach (var operation in operations)
+            var output = EvaluationRun.Execute(new EvaluationRequest
             {
-                var output = EvaluationRun.Execute(new EvaluationRequest
-                {
-                    Policies = Paths(test, "policies"),
-                    Resources = Paths(test, "resources"),
-                    Exceptions = Paths(test, "exceptions"),
-                    Values = values,
-                    Context = Paths(test, "context"),
-                    ClusterResources = Paths(test, "clusterResources"),
-                    Operation = operation,
-                    ResolveDigests = false, // kyverno test never pins digests
-                    GlobalContext = GlobalContextEntries(test),
-                }, verifier, dir);
-                var inputErrors = output.Result.Diagnostics.Where(d => d.Level == DiagnosticLevel.Error).ToList();
-                if (inputErrors.Count > 0)
-                {
-                    throw new TestFileException(string.Join("; ", inputErrors.Select(d => $"{d.Location}: {d.Message}")));
-                }
-                outcomes[operation ?? ""] = (output.Resources, [.. output.Outcomes.Select(r => (r.Resource, r.Outcome))]);
-            }
-            return [.. expectations.SelectMany(e => Check(e, outcomes, display))];
-        }
-        finally
-        {
-            if (valuesPath is not null)
+                Policies = Paths(test, "policies"),
+                Resources = Paths(test, "resources"),
+                Exceptions = Paths(test, "exceptions"),
+                Values = Paths(test, "variables"),
+                InlineValues = test["values"] as JsonObject,
+                Context = Paths(test, "context"),
+                ClusterResources = Paths(test, "clusterResources"),
+                Operation = operation,
+                ResolveDigests = false, // kyverno test never pins digests
+                GlobalContext = GlobalContextEntries(test),
+            }, verifier, dir);
+            var inputErrors = output.Result.Diagnostics.Where(d => d.Level == DiagnosticLevel.Error).ToList();
+            if (inputErrors.Count > 0)
             {
-                File.Delete(valuesPath);
+                throw new TestFileException(string.Join("; ", inputErrors.Select(d => $"{d.Location}: {d.Message}")));
             }
+            outcomes[operation ?? ""] = output;
         }
+        return [.. expectations.SelectMany(e => Check(e, outcomes, display))];
     }
 
-    private static IEnumerable<Row> Check(JsonObject expectation, Dictionary<string, (IReadOnlyList<EngineResource> Resources, List<(EngineResource Resource, PolicyResult Outcome)> Results)> outcomes, string testFile)
+    private static IEnumerable<Row> Check(JsonObject expectation, Dictionary<string, EvaluationOutput> outcomes, string testFile)
     {
         var policyRef = (string?)expectation["policy"] ?? "";
         var policyName = policyRef[(policyRef.LastIndexOf('/') + 1)..];
         var expected = ((string?)expectation["result"] ?? "").ToLowerInvariant();
-        var (resources, run) = outcomes[(string?)expectation["operation"] ?? ""];
+        var output = outcomes[(string?)expectation["operation"] ?? ""];
+        var resources = output.Resources;
         var wanted = (expectation["resources"] as JsonArray ?? []).Select(r => r?.ToString() ?? "").ToList();
         var specs = (expectation["resourceSpecs"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var selected = wanted.Count == 0 && specs.Count == 0
@@ -187,7 +173,7 @@ public sealed class TestCommand : Command
         foreach (var resource in selected)
         {
             var key = $"{resource.ApiVersion}/{resource.Kind}/{(resource.Namespace.Length > 0 ? resource.Namespace + "/" : "")}{resource.Name}";
-            var responses = run.Where(r => ReferenceEquals(r.Resource, resource) && r.Outcome.Policy.Name == policyName).Select(r => r.Outcome).ToList();
+            var responses = output.Outcomes.Where(r => ReferenceEquals(r.Resource, resource) && r.Outcome.Policy.Name == policyName).Select(r => r.Outcome).ToList();
             if (responses.Count == 0)
             {
                 yield return new Row(policyRef, "", key, false, "Not found", $"policy {policyName} does not apply to {key} (not matched by matchConstraints or matchConditions)", testFile);
@@ -243,13 +229,6 @@ public sealed class TestCommand : Command
         JsonValue single when single.TryGetValue<string>(out var path) => [path],
         _ => [],
     };
-
-    private static string WriteInlineValues(JsonObject inline)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"imagegate-values-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, inline.ToJsonString());
-        return path;
-    }
 
     private static void WriteTable(TextWriter writer, List<Row> rows, bool detailed, bool failOnly)
     {

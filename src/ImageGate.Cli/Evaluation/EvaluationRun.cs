@@ -26,6 +26,9 @@ public sealed record EvaluationRequest
     /// <summary>Patterns left out of resource discovery.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>A values document written inline in a test file (<c>values:</c>).</summary>
+    public JsonObject? InlineValues { get; init; }
+
     /// <summary>Kyverno values files.</summary>
     public IReadOnlyList<string> Values { get; init; } = [];
 
@@ -51,7 +54,7 @@ public sealed record EvaluationRequest
     public bool ResolveDigests { get; init; } = true;
 
     /// <summary>Global context entries by name (<c>globalContext.get</c>).</summary>
-    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> GlobalContext { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>();
+    public IReadOnlyDictionary<string, JsonNode?> GlobalContext { get; init; } = new Dictionary<string, JsonNode?>();
 
     /// <summary>Hosts that <c>http.get/post</c> may call.</summary>
     public IReadOnlyList<string> AllowHttpHosts { get; init; } = [];
@@ -78,19 +81,17 @@ public static class EvaluationRun
         var diagnostics = new List<Diagnostic>();
         var inputErrors = new List<ManifestException>();
 
-        var policies = new List<Model.ImageValidatingPolicy>();
-        var exceptions = new List<Model.PolicyException>();
-        foreach (var path in new[] { (request.Policies, true), (request.Exceptions, false) })
-        {
-            var loaded = LoadPolicies(path.Item1, workingDirectory, inputErrors, diagnostics);
-            if (path.Item2)
-            {
-                policies.AddRange(loaded.Policies);
-            }
-            exceptions.AddRange(loaded.Exceptions);
-        }
+        // Exceptions may stand in the policy files too; policies only count from the policy inputs.
+        var fromPolicies = LoadPolicies(request.Policies, workingDirectory, inputErrors, diagnostics);
+        var fromExceptions = LoadPolicies(request.Exceptions, workingDirectory, inputErrors, diagnostics);
+        var policies = fromPolicies.Policies;
+        var exceptions = fromPolicies.Exceptions.Concat(fromExceptions.Exceptions).ToList();
 
         var side = KyvernoInputs.Read(request.Values, request.Context, request.ClusterResources, workingDirectory, inputErrors);
+        if (request.InlineValues is { } inline)
+        {
+            side.ReadValues(inline);
+        }
         var found = ManifestDiscovery.Discover(request.Resources, new DiscoveryOptions
         {
             WorkingDirectory = workingDirectory,

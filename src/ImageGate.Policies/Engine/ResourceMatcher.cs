@@ -71,10 +71,7 @@ public static class ResourceMatcher
     public static string NamespaceOf(EngineResource resource) => resource.Namespace.Length > 0 ? resource.Namespace : "default";
 
     private static bool Selected(LabelSelector? selector, IReadOnlyDictionary<string, string> labels) =>
-        selector is null || LabelSelectorMatcher.Matches(
-            selector.MatchLabels,
-            [.. selector.MatchExpressions.Select(e => (e.Key, e.Operator, e.Values))],
-            labels);
+        LabelSelectorMatcher.Matches(selector, labels);
 
     private static bool RuleMatches(ResourceRule rule, EngineResource resource, ResourceKind kind, string operation)
     {

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
+using ImageGate.Policies.Loading;
 using YamlDotNet.RepresentationModel;
 
 namespace ImageGate.Policies.Engine;
 
-/// <summary>Converts a YAML document to JSON the way Kubernetes reads manifests (YAML 1.2 core schema
-/// for plain scalars; quoted scalars are strings), with bounds on depth and node count so aliases cannot
+/// <summary>Converts a YAML document to JSON the way Kubernetes reads manifests (the scalar typing of the
+/// policy loader), with bounds on depth and node count so aliases cannot
 /// blow up the copy.</summary>
 public static class YamlJson
 {
@@ -54,76 +54,61 @@ public static class YamlJson
         }
     }
 
-    /// <summary>The JSON value of a scalar under the YAML 1.2 core schema.</summary>
+    /// <summary>The JSON value of a scalar, typed as the policy loader types it (YAML 1.1, as Kubernetes
+    /// converts manifests: <c>yes</c> is a boolean, <c>0x1F</c> an integer).</summary>
     public static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? "";
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        if (tag is "tag:yaml.org,2002:str" || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        var clean = text.Replace("_", "", StringComparison.Ordinal);
+        switch (YamlScalars.TypeOf(scalar))
         {
-            return JsonValue.Create(text);
-        }
-        switch (text)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
+            case ScalarType.Null:
                 return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
-            case ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF":
-                return JsonValue.Create(double.PositiveInfinity);
-            case "-.inf" or "-.Inf" or "-.INF":
-                return JsonValue.Create(double.NegativeInfinity);
-            case ".nan" or ".NaN" or ".NAN":
-                return JsonValue.Create(double.NaN);
+            case ScalarType.Boolean:
+                return JsonValue.Create(YamlScalars.TryBoolean(text, out var b) ? b : text is "true" or "True" or "TRUE");
+            case ScalarType.Integer when TryInteger(clean, out var l):
+                return JsonValue.Create(l);
+            case ScalarType.Float when TryFloat(clean, out var d):
+                return JsonValue.Create(d);
+            default:
+                return JsonValue.Create(text);
         }
-        if (IsInteger(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-        {
-            return JsonValue.Create(l);
-        }
-        if (text.StartsWith("0x", StringComparison.Ordinal) && long.TryParse(text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-        {
-            return JsonValue.Create(hex);
-        }
-        if (text.StartsWith("0o", StringComparison.Ordinal) && text.Length > 2 && text[2..].All(c => c is >= '0' and <= '7'))
-        {
-            return JsonValue.Create(System.Convert.ToInt64(text[2..], 8));
-        }
-        if (IsFloat(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            return JsonValue.Create(d);
-        }
-        return JsonValue.Create(text);
     }
 
-    private static bool IsInteger(string s)
+    private static bool TryInteger(string text, out long value)
     {
-        var i = s.Length > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
-        return i < s.Length && s.AsSpan(i).IndexOfAnyExceptInRange('0', '9') < 0;
+        var negative = text.StartsWith('-');
+        var digits = text.TrimStart('-', '+');
+        var (radix, body) = digits switch
+        {
+            _ when digits.StartsWith("0x", StringComparison.Ordinal) => (16, digits[2..]),
+            _ when digits.StartsWith("0o", StringComparison.Ordinal) => (8, digits[2..]),
+            _ when digits.StartsWith("0b", StringComparison.Ordinal) => (2, digits[2..]),
+            _ when digits.Length > 1 && digits[0] == '0' => (8, digits[1..]),
+            _ => (10, digits),
+        };
+        try
+        {
+            value = System.Convert.ToInt64(body, radix);
+            value = negative ? -value : value;
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+        {
+            value = 0;
+            return false;
+        }
     }
 
-    private static bool IsFloat(string s)
+    private static bool TryFloat(string text, out double value)
     {
-        // [-+]? (\.[0-9]+ | [0-9]+ (\.[0-9]*)?) ([eE][-+]?[0-9]+)?
-        var i = 0;
-        if (i < s.Length && (s[i] == '-' || s[i] == '+')) i++;
-        var digits = 0;
-        while (i < s.Length && char.IsAsciiDigit(s[i])) { i++; digits++; }
-        if (i < s.Length && s[i] == '.')
+        value = text.TrimStart('+') switch
         {
-            i++;
-            while (i < s.Length && char.IsAsciiDigit(s[i])) { i++; digits++; }
-        }
-        if (digits == 0) return false;
-        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
-        {
-            i++;
-            if (i < s.Length && (s[i] == '-' || s[i] == '+')) i++;
-            var exp = 0;
-            while (i < s.Length && char.IsAsciiDigit(s[i])) { i++; exp++; }
-            if (exp == 0) return false;
-        }
-        return i == s.Length;
+            ".inf" or ".Inf" or ".INF" => double.PositiveInfinity,
+            "-.inf" or "-.Inf" or "-.INF" => double.NegativeInfinity,
+            ".nan" or ".NaN" or ".NAN" => double.NaN,
+            var t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN,
+        };
+        return !double.IsNaN(value) || text.Contains("nan", StringComparison.OrdinalIgnoreCase);
     }
 }

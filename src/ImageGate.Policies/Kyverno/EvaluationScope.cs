@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ImageGate.Policies.Engine;
 using ImageGate.Verification;
 
@@ -72,10 +71,4 @@ public sealed class VerificationRecord
 
     internal static string Normalise(string image) =>
         Oci.References.ImageReference.TryParse(image, out var parsed) && parsed is not null ? parsed.Name : image;
-}
-
-/// <summary>Converts JSON payloads into CEL values (JSON nodes are read directly by the CEL runtime).</summary>
-internal static class PayloadValues
-{
-    public static object From(JsonNode? node) => node is null ? Cel.CelNull.Value : node;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ImageGate.Cel;
+using ImageGate.Policies.Engine;
 using ImageGate.Verification;
 
 namespace ImageGate.Policies.Kyverno;
@@ -110,7 +111,7 @@ internal static class VerificationLibrary
             }
             else
             {
-                scope.AttestorReasons.Add(new Engine.AttestorFailure(image, spec.Name, outcome.Reason ?? "not verified"));
+                scope.AttestorReasons.Add(new AttestorFailure(image, spec.Name, outcome.Reason ?? "not verified"));
             }
         }
         if (attestors.Count > 0)
@@ -126,13 +127,7 @@ internal static class VerificationLibrary
         foreach (var item in Values.ListToArray(list))
         {
             // Seed-era policies pass attestor names; today's pass attestors.<name> values.
-            AttestorValue? value = item switch
-            {
-                AttestorValue v => v,
-                string name when scope.Attestors.TryGetValue(name, out var named) => named,
-                string name => null,
-                _ => null,
-            };
+            var value = item as AttestorValue ?? (item is string name ? scope.Attestors.GetValueOrDefault(name) : null);
             if (value is null)
             {
                 return ([], item is string s ? $"attestor not found in policy: {s}" : $"expected an attestor, got {Values.TypeName(item)}");
@@ -159,7 +154,7 @@ internal static class VerificationLibrary
             var payload = scope.Verifier.GetVerifiedPayloadAsync(image, attestation, scope.Access, scope.CancellationToken).GetAwaiter().GetResult();
             return payload is null
                 ? new CelError($"failed to get payload: no verified {attestationName} attestation for {image}; call verifyAttestationSignatures first")
-                : PayloadValues.From(payload);
+                : ActivationValues.OrNull(payload);
         }
         catch (ImageAccessException ex)
         {

@@ -68,9 +68,6 @@ public sealed class KindRegistry
         return new ResourceKind(group, version, kind, Pluralize(kind.ToLowerInvariant()), true);
     }
 
-    /// <summary>True when the kind is known (built in or added).</summary>
-    public bool IsKnown(string apiVersion, string kind) => byKind.ContainsKey((apiVersion, kind));
-
     private static string Pluralize(string lower) =>
         lower.EndsWith('s') || lower.EndsWith('x') || lower.EndsWith("ch") || lower.EndsWith("sh") ? lower + "es"
         : lower.EndsWith('y') && lower.Length > 1 && !"aeiou".Contains(lower[^2]) ? lower[..^1] + "ies"

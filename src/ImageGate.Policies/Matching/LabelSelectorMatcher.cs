@@ -1,3 +1,5 @@
+using ImageGate.Policies.Model;
+
 namespace ImageGate.Policies.Matching;
 
 /// <summary>Kubernetes label-selector semantics: every <c>matchLabels</c> pair and every
@@ -6,19 +8,20 @@ public static class LabelSelectorMatcher
 {
     /// <summary>Evaluates a selector against labels. Throws <see cref="FormatException"/> for an
     /// invalid operator or values, as the API server would reject the selector.</summary>
-    public static bool Matches(
-        IReadOnlyDictionary<string, string>? matchLabels,
-        IReadOnlyList<(string Key, string Operator, IReadOnlyList<string> Values)>? matchExpressions,
-        IReadOnlyDictionary<string, string> labels)
+    public static bool Matches(LabelSelector? selector, IReadOnlyDictionary<string, string> labels)
     {
-        foreach (var (key, value) in matchLabels ?? new Dictionary<string, string>())
+        if (selector is null)
+        {
+            return true;
+        }
+        foreach (var (key, value) in selector.MatchLabels)
         {
             if (!labels.TryGetValue(key, out var actual) || actual != value)
             {
                 return false;
             }
         }
-        foreach (var (key, op, values) in matchExpressions ?? [])
+        foreach (var (key, op, values) in selector.MatchExpressions.Select(e => (e.Key, e.Operator, e.Values)))
         {
             var has = labels.TryGetValue(key, out var actual);
             var ok = op switch

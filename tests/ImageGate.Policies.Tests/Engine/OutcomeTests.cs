@@ -186,7 +186,7 @@ public sealed class OutcomeTests
             - expression: "object.metadata.name"
             """), Pod("a", Signed));
         Assert.AreEqual(PolicyStatus.Error, results[0].Status);
-        StringAssert.Contains(results[0].Message, "output is expected to be of type bool");
+        StringAssert.Contains(results[0].Message, "output is expected to be of type 'bool'");
     }
 
     [TestMethod]
