@@ -74,9 +74,6 @@ public sealed record EngineOptions
     /// <summary>Resolve tags to digests before validation, as the mutating webhook does (decision 6).</summary>
     public bool ResolveDigests { get; init; } = true;
 
-    /// <summary>The user the request is made as.</summary>
-    public string Username { get; init; } = "";
-
     /// <summary>Known kinds (built-ins plus CRDs).</summary>
     public Matching.KindRegistry Kinds { get; init; } = new();
 }

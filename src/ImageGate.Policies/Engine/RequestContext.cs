@@ -53,7 +53,7 @@ internal sealed class RequestContext
             ["operation"] = options.Operation,
             ["userInfo"] = new Dictionary<string, object?>
             {
-                ["username"] = options.Username,
+                ["username"] = "", // the CLI sends no user, as kyverno apply without --userinfo
                 ["uid"] = "",
                 ["groups"] = new List<object?>(),
                 ["extra"] = new Dictionary<string, object?>(),
