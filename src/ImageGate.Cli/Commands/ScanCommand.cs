@@ -44,10 +44,14 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
     /// <inheritdoc />
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. ScanInputResolver.Specs.Where(s => s.Name != "verbosity").Select(ToOption),
-        new("--no-resolve-digests", "do not pin tags to digests before validation (same as --resolve-digests false)"),
+        .. ScanInputResolver.Specs.Where(s => !EnvironmentOnly.Contains(s.Name)).Select(ToOption),
+        new("--no-resolve-digests", "do not pin tags to digests before validation (input resolve-digests: false)"),
         new("--stats", "print registry requests and cache hits per registry to standard error"),
     ];
+
+    // verbosity is a global option; secrets never come on the command line (argv is visible to other processes);
+    // resolve-digests defaults to true, so only its negation is a flag.
+    private static readonly string[] EnvironmentOnly = ["verbosity", "resolve-digests", .. ScanInputResolver.SecretInputs];
 
     private static OptionSpec ToOption(ScanInputSpec spec) => new(
         "--" + spec.Name,
@@ -189,7 +193,7 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
     private static Dictionary<string, IReadOnlyList<string>> Flags(ParsedArguments args)
     {
         var flags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var spec in ScanInputResolver.Specs.Where(s => s.Name != "verbosity"))
+        foreach (var spec in ScanInputResolver.Specs.Where(s => !EnvironmentOnly.Contains(s.Name)))
         {
             if (args.Has("--" + spec.Name))
             {
@@ -202,10 +206,6 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         }
         if (args.Has("--no-resolve-digests"))
         {
-            if (flags.ContainsKey("resolve-digests"))
-            {
-                throw new UsageException("give either --resolve-digests or --no-resolve-digests");
-            }
             flags["resolve-digests"] = ["false"];
         }
         return flags;

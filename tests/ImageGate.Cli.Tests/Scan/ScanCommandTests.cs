@@ -221,6 +221,7 @@ public sealed class ScanCommandTests
         {
             StringAssert.Contains(run.Stdout, option);
         }
+        Assert.DoesNotContain("--github-token", run.Stdout, "secrets never come on the command line");
     }
 
     private sealed class RecordingPublisher(string name, Func<PublishRequest, PublishOutcome> publish) : IRunPublisher
