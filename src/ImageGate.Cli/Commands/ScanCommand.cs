@@ -151,7 +151,13 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         }
 
         var options = ReportOptions(inputs, github, context);
+        // On GitHub, the human report quotes repository text; the runner must not take any of it for a command.
+        var guard = commands is not null && inputs.OutputPath is null && inputs.Format != "github" ? commands.StopCommands() : null;
         WriteMainReport(inputs, options, result, context);
+        if (guard is not null)
+        {
+            commands!.ResumeCommands(guard);
+        }
         if (inputs.SarifPath is { } sarif)
         {
             WriteFile(context.FullPath(sarif), writer => new SarifReporter(options).Write(result, writer));

@@ -119,6 +119,8 @@ public sealed class ScanCommandTests
         Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
         var lines = run.Stdout.Split('\n');
         Assert.AreEqual("::add-mask::ghs_0123456789abcdefSECRET", lines[0], "the token is masked before anything else is printed");
+        StringAssert.StartsWith(lines[1], "::stop-commands::imagegate-", "the report, which quotes repository text, is not read for commands");
+        Assert.AreEqual($"::{lines[1]["::stop-commands::".Length..]}::", lines.Single(l => l.StartsWith("::imagegate-", StringComparison.Ordinal)));
         CollectionAssert.Contains(lines,
             "::error file=deploy/pods.yaml,line=15,endLine=15,col=12,endColumn=40,title=ImageGate%3A ghcr-only (fail)::a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io");
         CollectionAssert.Contains(lines,

@@ -29,6 +29,27 @@ public sealed class WorkflowCommands(TextWriter stdout)
         }
     }
 
+    /// <summary>Stops the runner from reading workflow commands until <see cref="ResumeCommands"/>: text from the repository
+    /// (policy messages, image strings) printed in between cannot act as a command. Returns the random resume token.</summary>
+    public string StopCommands()
+    {
+        var token = "imagegate-" + Guid.NewGuid().ToString("N");
+        lock (stdout)
+        {
+            stdout.Write($"::stop-commands::{token}\n");
+        }
+        return token;
+    }
+
+    /// <summary>Lets the runner read workflow commands again.</summary>
+    public void ResumeCommands(string token)
+    {
+        lock (stdout)
+        {
+            stdout.Write($"::{token}::\n");
+        }
+    }
+
     /// <summary>A notice annotation without a file.</summary>
     public void Notice(string message, string title = "ImageGate") => Write("notice", message, title);
 
