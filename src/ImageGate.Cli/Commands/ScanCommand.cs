@@ -132,6 +132,7 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             Phase = inputs.Mode == "background" ? EvaluationPhase.Background : EvaluationPhase.Admission,
             Operation = inputs.Operation,
             ResolveDigests = inputs.ResolveDigests,
+            Stdin = context.Stdin,
             Progress = progress is null ? null : progress.Report,
         }, Verifiers.Create(registries), context.WorkingDirectory, context.Cancellation);
 

@@ -282,4 +282,20 @@ public sealed class ScanCommandTests
         StringAssert.Contains(run.Stdout, $"\n##vso[task.logissue type=error;sourcepath={Path.Combine(ws.Root, "deploy", "pods.yaml")};linenumber=15;columnnumber=12;code=IVPOL/ghcr-only]ImageGate: ghcr-only (fail): a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
         Assert.IsFalse(run.Stdout.Split('\n').Any(l => l.StartsWith("::", StringComparison.Ordinal)), "no GitHub workflow commands on Azure Pipelines");
     }
+
+    [TestMethod]
+    public void ManifestsFromStandardInput()
+    {
+        using var ws = new Workspace();
+        File.Delete(Path.Combine(ws.Root, "deploy", "pods.yaml"));
+        ws.Environment["INPUT_MANIFESTS"] = "-";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment, Pods);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        Assert.AreEqual("2", ws.Outputs()["fail"]);
+        StringAssert.Contains(run.Stdout, "::a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
+
+        var apply = CliRunner.Run(["apply", Path.Combine(ws.Root, "policies", "deny.yaml"), "-r", "-", "-o", "json"], ws.Root, Pods);
+        Assert.AreEqual(1, apply.ExitCode, apply.Stdout + apply.Stderr);
+        StringAssert.Contains(apply.Stdout, "\"file\": \"<stdin>\"");
+    }
 }
