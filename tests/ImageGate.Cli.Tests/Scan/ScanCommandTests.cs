@@ -104,6 +104,8 @@ public sealed class ScanCommandTests
 
         public string Root => files.Root;
 
+        public void Write(string relative, string text) => files.Write(relative, text);
+
         public Dictionary<string, string> Environment { get; }
 
         public IReadOnlyDictionary<string, string> Outputs() => EnvironmentFiles.ParseOutputs(File.ReadAllText(Environment["GITHUB_OUTPUT"])).ToDictionary();
@@ -297,5 +299,20 @@ public sealed class ScanCommandTests
         var apply = CliRunner.Run(["apply", Path.Combine(ws.Root, "policies", "deny.yaml"), "-r", "-", "-o", "json"], ws.Root, Pods);
         Assert.AreEqual(1, apply.ExitCode, apply.Stdout + apply.Stderr);
         StringAssert.Contains(apply.Stdout, "\"file\": \"<stdin>\"");
+    }
+
+    [TestMethod]
+    public void RepositoryTextCannotActAsAWorkflowCommand()
+    {
+        using var ws = new Workspace();
+        ws.Write("deploy/evil.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: evil, namespace: a}\nspec:\n  containers:\n  - name: c\n    image: \"::add-mask::x\"\n");
+        var run = ScanRunner.Run(["scan", "--fail-on", "never"], ws.Root, ws.Environment);
+        var lines = run.Stdout.Split('\n');
+        var stop = Array.FindIndex(lines, l => l.StartsWith("::stop-commands::", StringComparison.Ordinal));
+        var resume = Array.IndexOf(lines, $"::{lines[stop]["::stop-commands::".Length..]}::");
+        Assert.IsGreaterThan(stop, resume);
+        var quoted = Array.FindIndex(lines, l => l.TrimStart().StartsWith("image ::add-mask::x", StringComparison.Ordinal));
+        Assert.IsTrue(quoted > stop && quoted < resume, "the image string is printed only while commands are stopped:\n" + run.Stdout);
+        Assert.IsFalse(lines.Where((l, i) => i < stop || i > resume).Any(l => l.TrimStart().StartsWith("::add-mask::x", StringComparison.Ordinal)));
     }
 }
