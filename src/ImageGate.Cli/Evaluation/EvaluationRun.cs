@@ -246,7 +246,10 @@ public static class EvaluationRun
             Resource = new ResourceRef(doc.ApiVersion, doc.Kind, doc.Namespace, doc.Name)
             {
                 Span = Span(doc.Span),
-                TemplateSpan = doc.Helm?.Template?.Span is { } t ? Span(t) : null,
+                // For Helm output, the template line of the (failing-first) image when known: annotations land on it.
+                TemplateSpan = images.Select(i => doc.Images.FirstOrDefault(w => w.Image == i.Reference)?.Template?.Span).FirstOrDefault(t => t is not null) is { } imageLine
+                    ? Span(imageLine)
+                    : doc.Helm?.Template?.Span is { } t ? Span(t) : null,
             },
             Images = images,
             Result = outcome.Status switch

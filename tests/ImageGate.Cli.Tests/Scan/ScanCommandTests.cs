@@ -315,4 +315,29 @@ public sealed class ScanCommandTests
         Assert.IsTrue(quoted > stop && quoted < resume, "the image string is printed only while commands are stopped:\n" + run.Stdout);
         Assert.IsFalse(lines.Where((l, i) => i < stop || i > resume).Any(l => l.TrimStart().StartsWith("::add-mask::x", StringComparison.Ordinal)));
     }
+
+    [TestMethod]
+    public void HelmFindingsLandOnTheChartTemplateImageLine()
+    {
+        using var ws = new Workspace();
+        foreach (var folder in new[] { "charts", "rendered" })
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.Combine("examples", folder), "*", SearchOption.AllDirectories))
+            {
+                ws.Write(Path.Combine(folder, Path.GetRelativePath(RepoPaths.Combine("examples", folder), file)), File.ReadAllText(file));
+            }
+        }
+        File.Delete(Path.Combine(ws.Root, "policies", "warn.yaml"));
+        ws.Environment["INPUT_MANIFESTS"] = "rendered/web.yaml";
+        ws.Environment["INPUT_CHART-ROOTS"] = "charts";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        var errors = run.Stdout.Split('\n').Where(l => l.StartsWith("::error", StringComparison.Ordinal)).ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "::error file=charts/web/templates/deployment.yaml,line=23,endLine=23,col=18,endColumn=74,title=ImageGate%3A ghcr-only (fail)::Deployment/shop-web (defaults) image ghcr.io/stefanprodan/podinfo:6.7.1: images must come from ghcr.io",
+            "::error file=charts/web/templates/cronjob.yaml,line=17,endLine=17,col=17,endColumn=85,title=ImageGate%3A ghcr-only (fail)::CronJob/shop-web-backup (cronjobs) image docker.io/library/postgres:17.2: images must come from ghcr.io",
+            "::error file=charts/web/templates/tests/test-connection.yaml,line=12,endLine=12,col=14,endColumn=44,title=ImageGate%3A ghcr-only (fail)::Pod/shop-web-test-connection image docker.io/library/busybox:1.36: images must come from ghcr.io",
+        }, errors, run.Stdout);
+    }
 }
