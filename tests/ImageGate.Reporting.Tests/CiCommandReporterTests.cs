@@ -13,7 +13,7 @@ public sealed class CiCommandReporterTests
     {
         var output = Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([Samples.Finding()]));
         Assert.AreEqual(
-            "::error file=deploy/web.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A check-signature (fail)::"
+            "::error file=deploy/web.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A check-signature validation 0 (fail)::"
             + "default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
             output);
     }
@@ -38,7 +38,7 @@ public sealed class CiCommandReporterTests
         Assert.AreEqual("error", command.Name);
         Assert.AreEqual("we,ird:dir/%41.yaml", command.Properties["file"]);
         Assert.AreEqual("12", command.Properties["line"]);
-        Assert.AreEqual("ImageGate: pol:a,b%c d (fail)", command.Properties["title"]);
+        Assert.AreEqual("ImageGate: pol:a,b%c d validation 0 (fail)", command.Properties["title"]);
         var expected = Samples.Hostile.Replace("\u0001", "\\u0001").Replace("\u001b", "\\u001b").Replace("\u007f", "\\u007f");
         StringAssert.EndsWith(command.Data, ": " + expected);
     }
@@ -104,8 +104,8 @@ public sealed class CiCommandReporterTests
     {
         var output = Samples.Render(new AzureDevOpsReporter(Samples.Options), new RunResult([Samples.Finding(file: "deploy/web.yaml")]));
         Assert.AreEqual(
-            "##vso[task.logissue type=error;sourcepath=/repo/deploy/web.yaml;linenumber=12;columnnumber=18;code=IVPOL/check-signature]"
-            + "ImageGate: check-signature (fail): default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
+            "##vso[task.logissue type=error;sourcepath=/repo/deploy/web.yaml;linenumber=12;columnnumber=18;code=IVPOL/check-signature/validation-0]"
+            + "ImageGate: check-signature validation 0 (fail): default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
             output);
     }
 
@@ -118,7 +118,7 @@ public sealed class CiCommandReporterTests
         var command = CommandParsers.Azure(lines[0])!;
         Assert.AreEqual("task.logissue", command.Name);
         Assert.AreEqual("/repo/a;b]c%d.yaml", command.Properties["sourcepath"]);
-        Assert.AreEqual("IVPOL/p;]", command.Properties["code"]);
+        Assert.AreEqual("IVPOL/p;]/validation-0", command.Properties["code"]);
         Assert.AreEqual("error", command.Properties["type"]);
         StringAssert.Contains(command.Data, "bad %25 % value\r\nnext:: line, with ]; and");
         StringAssert.EndsWith(command.Data, "##vso[task.setvariable variable=x]y");
@@ -167,7 +167,7 @@ public sealed class CiCommandReporterTests
         Assert.AreEqual(0, omitted);
         Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Error));
         Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Warning));
-        Assert.AreEqual("IVPOL/check-signature", shown[0].Code);
+        Assert.AreEqual("IVPOL/check-signature/validation-0", shown[0].Code);
         Assert.AreEqual(12, shown[0].Location!.Line);
     }
 }

@@ -95,7 +95,8 @@ public sealed class MarkdownSummaryReporterTests
         Assert.IsTrue(bytes > 900_000, "the budget is used, not wasted");
         StringAssert.Contains(text, "**Truncated:**");
         var shown = text.Split('\n').Count(l => l.StartsWith("| fail |", StringComparison.Ordinal));
-        StringAssert.Contains(text, $"{2000 - shown} more item(s)");
+        StringAssert.Contains(text, $"**Truncated:** {2000 - shown} more finding(s)");
+        StringAssert.Contains(text, "1990 annotation(s) were left out of the log");
     }
 
     [TestMethod]

@@ -27,6 +27,7 @@ internal static class Samples
     {
         Policy = policy,
         Result = result,
+        ValidationIndex = result == Outcome.Fail ? 0 : null,
         Actions = actions ?? [ValidationAction.Deny],
         Scored = scored,
         Message = message,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageGate.Reporting;
+using ImageGate.TestSupport.Sarif;
 
 namespace ImageGate.Reporting.Tests;
 
@@ -9,10 +10,8 @@ public sealed class SarifReporterTests
     private static JsonElement Render(RunResult run, ReportOptions? options = null)
     {
         var text = Samples.Render(new SarifReporter(options ?? Samples.Options), run);
-        var root = JsonDocument.Parse(text).RootElement;
-        var errors = SarifValidator.Validate(root);
-        Assert.AreEqual(0, errors.Count, string.Join("\n", errors));
-        return root;
+        SarifValidator.AssertValidText(text);
+        return JsonDocument.Parse(text).RootElement;
     }
 
     private static JsonElement Run(JsonElement root) => root.GetProperty("runs")[0];
@@ -29,8 +28,9 @@ public sealed class SarifReporterTests
         Assert.AreEqual("utf16CodeUnits", run.GetProperty("columnKind").GetString());
         Assert.AreEqual("file:///repo/", run.GetProperty("originalUriBaseIds").GetProperty("%SRCROOT%").GetProperty("uri").GetString());
         var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules");
-        Assert.AreEqual(1, rules.GetArrayLength(), "one rule per policy");
-        Assert.AreEqual("IVPOL/check-signature", rules[0].GetProperty("id").GetString());
+        Assert.AreEqual(2, rules.GetArrayLength(), "one rule per policy check: the validation and evaluation errors");
+        Assert.AreEqual("IVPOL/check-signature/validation-0", rules[0].GetProperty("id").GetString());
+        Assert.AreEqual("IVPOL/check-signature/evaluation", rules[1].GetProperty("id").GetString());
         Assert.IsFalse(string.IsNullOrEmpty(rules[0].GetProperty("help").GetProperty("markdown").GetString()));
         Assert.AreEqual("8.0", rules[0].GetProperty("properties").GetProperty("security-severity").GetString());
     }
@@ -104,7 +104,7 @@ public sealed class SarifReporterTests
         Assert.AreEqual(1, run.GetProperty("results").GetArrayLength());
         var n = run.GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0];
         Assert.AreEqual("warning", n.GetProperty("level").GetString());
-        Assert.AreEqual("IVPOL/check-signature", n.GetProperty("associatedRule").GetProperty("id").GetString());
+        Assert.AreEqual("IVPOL/check-signature/evaluation", n.GetProperty("associatedRule").GetProperty("id").GetString());
         StringAssert.Contains(n.GetProperty("message").GetProperty("text").GetString(), "default/Pod/web");
         Assert.AreEqual(2, run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
     }
@@ -155,7 +155,7 @@ public sealed class SarifReporterTests
         var region = Run(Render(new RunResult([finding]))).GetProperty("results")[0].GetProperty("locations")[0]
             .GetProperty("physicalLocation").GetProperty("region");
         Assert.AreEqual(9, region.GetProperty("startLine").GetInt32());
-        Assert.IsFalse(region.TryGetProperty("endLine", out _));
+        Assert.AreEqual(9, region.GetProperty("endLine").GetInt32(), "an end before the start keeps only the start line");
         Assert.IsFalse(region.TryGetProperty("endColumn", out _));
     }
 
@@ -173,9 +173,9 @@ public sealed class SarifReporterTests
         var run = Run(Render(new RunResult([Samples.Finding(), nivpol])));
         var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules");
         Assert.AreEqual(2, rules.GetArrayLength());
-        Assert.AreEqual("NIVPOL/team/check-signature", rules[1].GetProperty("id").GetString());
+        Assert.AreEqual("NIVPOL/team/check-signature/validation-0", rules[1].GetProperty("id").GetString());
         Assert.AreEqual("9.5", rules[1].GetProperty("properties").GetProperty("security-severity").GetString());
-        Assert.AreEqual("Images must be signed by the release workflow.", rules[1].GetProperty("shortDescription").GetProperty("text").GetString());
+        Assert.AreEqual("Images must be signed by the release workflow (validation 0).", rules[1].GetProperty("shortDescription").GetProperty("text").GetString());
         Assert.AreEqual(1, run.GetProperty("results")[1].GetProperty("ruleIndex").GetInt32());
     }
 
@@ -214,7 +214,7 @@ public sealed class SarifReporterTests
         var text = result.GetProperty("message").GetProperty("text").GetString()!;
         StringAssert.Contains(text, Samples.Hostile);
         Assert.IsTrue(text.Length < 1200);
-        Assert.AreEqual("IVPOL/p\u0001\"", result.GetProperty("ruleId").GetString());
+        Assert.AreEqual("IVPOL/p\u0001\"/validation-0", result.GetProperty("ruleId").GetString());
     }
 
     [TestMethod]
