@@ -226,7 +226,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
 
         json.WriteStartObject();
         json.String("id", RuleId(f));
-        json.String("name", Text.Truncate(f.PolicyKey + "/" + CheckSlug(f), 255));
+        json.String("name", Text.Truncate(PascalCase(f.PolicyKey + "-" + CheckSlug(f)), 255));
         json.WriteStartObject("shortDescription");
         json.String("text", Text.Truncate(shortText, 1024));
         json.WriteEndObject();
@@ -279,6 +279,24 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         _ => "policy",
     };
 
+    // SARIF's convention for rule names: one Pascal-case identifier ("check-signature/validation-0" → "CheckSignatureValidation0").
+    private static string PascalCase(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var upper = true;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+            sb.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+        return sb.Length == 0 ? "Policy" : sb.ToString();
+    }
+
     private static string EndSentence(string text) => text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') ? text : text + ".";
 
     private void WriteResult(Utf8JsonWriter json, Finding f, int ruleIndex)
@@ -291,7 +309,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         json.String("text", MessageText(f));
         json.WriteEndObject();
 
-        var primary = f.PrimaryLocation!;
+        var primary = ResultLocation(f)!;
         json.WriteStartArray("locations");
         WriteLocation(json, primary, null, null);
         json.WriteEndArray();
@@ -347,6 +365,21 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         json.WriteEndObject();
     }
 
+    // The finding's primary location, unless that file lies outside the repository and another of its locations
+    // (template, image, resource, policy) is inside: code scanning can only show files of the repository.
+    private SourceSpan? ResultLocation(Finding f)
+    {
+        var primary = f.PrimaryLocation;
+        if (primary is null || InRepository(primary))
+        {
+            return primary;
+        }
+        return new[] { f.Resource.TemplateSpan }.Concat(f.Images.Select(i => i.Span)).Append(f.Resource.Span).Append(f.PolicySpan)
+            .FirstOrDefault(s => s is not null && InRepository(s)) ?? primary;
+    }
+
+    private bool InRepository(SourceSpan span) => !Path.IsPathRooted(RepoPath.Relative(span.File, _options.RepositoryRoot));
+
     // The first sentence names policy, check, resource and image: GitHub shows only that when space is short.
     private string MessageText(Finding f)
     {
@@ -385,9 +418,16 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         {
             sb.Append(" Suggested: ").Append(EndSentence(Text.Truncate(Text.SingleLine(fix), _options.MaxMessageLength)));
         }
-        if (f.PrimaryLocationIsApproximate)
+        var location = ResultLocation(f);
+        if (f.PrimaryLocationIsApproximate && ReferenceEquals(location, f.PrimaryLocation))
         {
             sb.Append(" (The line is the start of the chart template's document.)");
+        }
+        else if (location is not null && f.PrimaryLocation is { } primary && !ReferenceEquals(location, primary))
+        {
+            sb.Append(" (").Append(RepoPath.Relative(primary.File, _options.RepositoryRoot))
+              .Append(" is outside the repository; the alert is placed on ")
+              .Append(ReferenceEquals(location, f.PolicySpan) ? "the policy" : RepoPath.Relative(location.File, _options.RepositoryRoot)).Append(".)");
         }
         return sb.ToString();
     }
