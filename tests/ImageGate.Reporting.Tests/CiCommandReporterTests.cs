@@ -13,7 +13,7 @@ public sealed class CiCommandReporterTests
     {
         var output = Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([Samples.Finding()]));
         Assert.AreEqual(
-            "::error file=deploy/web.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A check-signature validation 0 (fail)::"
+            "::error file=deploy/web.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A check-signature (fail)::"
             + "default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
             output);
     }
@@ -38,7 +38,7 @@ public sealed class CiCommandReporterTests
         Assert.AreEqual("error", command.Name);
         Assert.AreEqual("we,ird:dir/%41.yaml", command.Properties["file"]);
         Assert.AreEqual("12", command.Properties["line"]);
-        Assert.AreEqual("ImageGate: pol:a,b%c d validation 0 (fail)", command.Properties["title"]);
+        Assert.AreEqual("ImageGate: pol:a,b%c d (fail)", command.Properties["title"]);
         var expected = Samples.Hostile.Replace("\u0001", "\\u0001").Replace("\u001b", "\\u001b").Replace("\u007f", "\\u007f");
         StringAssert.EndsWith(command.Data, ": " + expected);
     }
@@ -105,7 +105,7 @@ public sealed class CiCommandReporterTests
         var output = Samples.Render(new AzureDevOpsReporter(Samples.Options), new RunResult([Samples.Finding(file: "deploy/web.yaml")]));
         Assert.AreEqual(
             "##vso[task.logissue type=error;sourcepath=/repo/deploy/web.yaml;linenumber=12;columnnumber=18;code=IVPOL/check-signature/validation-0]"
-            + "ImageGate: check-signature validation 0 (fail): default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
+            + "ImageGate: check-signature (fail): default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
             output);
     }
 
@@ -226,7 +226,7 @@ public sealed class CiCommandReporterTests
             PolicyNamespace = "team",
         };
         var line = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([finding])))[0];
-        StringAssert.StartsWith(line, "::error file=deploy/a%2Cb%3Ac.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A team/require-digest verifyDigest (fail)::");
+        StringAssert.StartsWith(line, "::error file=deploy/a%2Cb%3Ac.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A team/require-digest (fail)::");
     }
 
     [TestMethod]

@@ -154,7 +154,7 @@ public sealed class MarkdownSummaryReporterTests
         Assert.IsTrue(header > 0, text);
         Assert.AreEqual("The log shows at most 10 annotations per type and step; these 3 (3 error(s)) were left out:", lines[header + 2]);
         Assert.AreEqual("- **error** [`deploy/web.yaml:20`](https://github.com/acme/app/blob/0123abc/deploy/web.yaml#L20) "
-            + "ImageGate: check-signature validation 0 (fail) on default/Pod/d10 `ghcr.io/acme/web:1.2.3`", lines[header + 4]);
+            + "ImageGate: check-signature (fail) on default/Pod/d10 `ghcr.io/acme/web:1.2.3`", lines[header + 4]);
         Assert.AreEqual(3, lines.Count(l => l.StartsWith("- **error**", StringComparison.Ordinal)));
     }
 

@@ -80,18 +80,11 @@ public static class AnnotationPlan
         return new AnnotationSelection(shown, omitted);
     }
 
-    /// <summary>The annotation title: tool, policy and check, and the outcome.</summary>
+    /// <summary>The annotation title: tool, policy and outcome (<c>ImageGate: check-signature (fail)</c>).</summary>
     public static string Title(Finding f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        var check = f.Check switch
-        {
-            PolicyCheck.Validation when f.ValidationIndex is { } i => $" validation {i}",
-            PolicyCheck.VerifyDigest => " verifyDigest",
-            PolicyCheck.Required => " required",
-            _ => "",
-        };
-        return $"ImageGate: {f.PolicyKey}{check} ({Text.Name(f.Result)})";
+        return $"ImageGate: {f.PolicyKey} ({Text.Name(f.Result)})";
     }
 
     private static string Message(Finding f, ReportOptions options)

@@ -207,12 +207,7 @@ public sealed class MarkdownSummaryReporter(ReportOptions? options = null, Markd
                 reason.Append("<br>").Append(Markdown.EscapeText(Text.Truncate($"{r.Image}: attestor {r.Attestor}: {r.Reason}", max)));
             }
         }
-        var check = f.Check == PolicyCheck.Validation && f.ValidationIndex is { } index ? $" validation {index}"
-            : f.Check == PolicyCheck.VerifyDigest ? " verifyDigest"
-            : f.Check == PolicyCheck.Required ? " required"
-            : "";
-        var policy = Markdown.Code(f.PolicyKey) + Markdown.EscapeText(check)
-            + (f.AutogenVariant is null ? "" : " (" + Markdown.EscapeText(f.AutogenVariant) + ")");
+        var policy = Markdown.Code(f.PolicyKey) + (f.AutogenVariant is null ? "" : " (" + Markdown.EscapeText(f.AutogenVariant) + ")");
         var image = f.FirstImage is { } first ? Markdown.Code(first) + (f.Images.Count > 1 ? $" +{f.Images.Count - 1}" : "") : "—";
         return $"| {Text.Name(f.Result)} | {f.PrimaryAction} | {policy} | {image} | {Location(f.PrimaryLocation)} | {reason} |";
     }
