@@ -238,4 +238,12 @@ public sealed class CiCommandReporterTests
         CollectionAssert.AreEqual(new[] { "d10", "d11", "d12" }, selection.Omitted.Select(a => a.Finding!.Resource.Name).ToArray());
         Assert.AreEqual((selection.Shown.Count, selection.Omitted.Count), (AnnotationPlan.Build(new RunResult(findings), Samples.Options, 10).Shown.Count, 3));
     }
+
+    [TestMethod]
+    public void GitHub_location_without_a_file_writes_no_empty_properties()
+    {
+        var finding = Samples.Finding() with { Images = [], Resource = new ResourceRef("v1", "Pod", "a", "b") { Span = new SourceSpan("", 3) }, PolicySpan = null };
+        var line = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([finding])))[0];
+        StringAssert.StartsWith(line, "::error title=ImageGate%3A check-signature (fail)::a/Pod/b");
+    }
 }

@@ -49,9 +49,10 @@ public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : I
             _ => "notice",
         });
         var properties = new List<string>();
-        if (a.Location is { } span)
+        // The toolkit leaves out properties with empty values; a location without a file is no location.
+        if (a.Location is { } span && RepoPath.Relative(span.File, _options.RepositoryRoot) is { Length: > 0 } file)
         {
-            properties.Add("file=" + EscapeProperty(RepoPath.Relative(span.File, _options.RepositoryRoot)));
+            properties.Add("file=" + EscapeProperty(file));
             if (span.Line > 0)
             {
                 var endLine = span.EndLine >= span.Line ? span.EndLine : span.Line;
