@@ -431,4 +431,16 @@ public sealed class SarifReporterTests
         Assert.AreEqual("warning", note.GetProperty("level").GetString());
         StringAssert.Contains(note.GetProperty("message").GetProperty("text").GetString(), "were left out of this SARIF file to stay within 5 results");
     }
+
+    [TestMethod]
+    public void Huge_policy_annotations_keep_rule_texts_within_githubs_limits()
+    {
+        var finding = Samples.Finding() with { PolicyDescription = new string('d', 100_000), Category = new string('c', 10_000) };
+        var rule = Run(Render(new RunResult([finding]))).GetProperty("tool").GetProperty("driver").GetProperty("rules")[0];
+        Assert.IsTrue(rule.GetProperty("shortDescription").GetProperty("text").GetString()!.Length <= 1024);
+        Assert.IsTrue(rule.GetProperty("fullDescription").GetProperty("text").GetString()!.Length <= 1024);
+        Assert.IsTrue(rule.GetProperty("help").GetProperty("text").GetString()!.Length < 3000);
+        Assert.IsTrue(rule.GetProperty("help").GetProperty("markdown").GetString()!.Length < 3000);
+        Assert.IsTrue(rule.GetProperty("properties").GetProperty("tags").EnumerateArray().All(t => t.GetString()!.Length <= 64));
+    }
 }

@@ -204,11 +204,13 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
     {
         var kind = f.Kind.ToString();
         var (checks, fix) = CheckText(f);
-        var title = string.IsNullOrWhiteSpace(f.PolicyDescription) ? null : Text.SingleLine(f.PolicyDescription!).Trim();
+        // Annotations come from the policy file: bounded so one long description cannot bloat every rule.
+        var title = string.IsNullOrWhiteSpace(f.PolicyDescription) ? null : Text.Truncate(Text.SingleLine(f.PolicyDescription!).Trim(), 1000);
+        var category = string.IsNullOrWhiteSpace(f.Category) ? null : Text.Truncate(Text.SingleLine(f.Category!).Trim(), 200);
         var shortText = title is null ? $"{f.PolicyKey}: {checks}." : $"{title.TrimEnd('.')} ({CheckLabel(f)}).";
         var full = $"{kind} {f.PolicyKey}: {checks}."
             + (title is null ? "" : " " + EndSentence(title))
-            + (string.IsNullOrWhiteSpace(f.Category) ? "" : $" Category: {Text.SingleLine(f.Category!)}.");
+            + (category is null ? "" : $" Category: {category}.");
         var actions = string.Join(", ", f.Actions);
         var help = $"{full}\nValidation actions: {actions} (Deny fails the pipeline, Warn adds a warning, Audit only records the result).\n"
             + $"To fix: {fix}. To exempt one resource, add a PolicyException for this policy.";
@@ -216,7 +218,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             .Append("## ").Append(Markdown.EscapeText(kind)).Append(' ').Append(Markdown.Code(f.PolicyKey)).Append("\n\n")
             .Append(title is null ? "" : Markdown.EscapeText(EndSentence(title)) + "\n\n")
             .Append("**Checks:** ").Append(Markdown.EscapeText(checks)).Append(".\n\n")
-            .Append(string.IsNullOrWhiteSpace(f.Category) ? "" : "**Category:** " + Markdown.EscapeText(f.Category!) + "\n\n")
+            .Append(category is null ? "" : "**Category:** " + Markdown.EscapeText(category) + "\n\n")
             .Append("**Validation actions:** ").Append(Markdown.EscapeText(actions))
             .Append(". `Deny` fails the pipeline, `Warn` adds a warning, `Audit` only records the result.\n\n")
             .Append("### How to fix\n\n")
