@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Sarif;
 
 namespace ImageGate.IntegrationTests;
 
@@ -154,5 +155,27 @@ public sealed class ApplySignedImagesTests
         Assert.AreEqual("fail", result.GetProperty("result").GetString(), result.ToString());
         var reasons = result.GetProperty("attestorReasons").ToString();
         StringAssert.Contains(reasons, "release");
+    }
+
+    [TestMethod]
+    public void SarifOfSignedUnsignedAndWronglySignedImagesPassesTheMultitool()
+    {
+        var dir = Path.Combine(work, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), CurrentPolicy);
+        var pods = new[] { ("signed", signedImage), ("unsigned", unsignedImage), ("other", otherKeyImage) }
+            .Select(p => $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {p.Item1}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {p.Item2}\n");
+        File.WriteAllText(Path.Combine(dir, "pods.yaml"), string.Join("---\n", pods));
+        var stderr = new StringWriter();
+        var code = ImageGate.Cli.Program.Run(["apply", "policy.yaml", "-r", "pods.yaml", "-o", "sarif", "--output", "report.sarif", "--explain",
+            "--insecure-registry", registry.Host], new ImageGate.Cli.Framework.CliContext(new StringWriter(), stderr, null, dir));
+        Assert.AreEqual(1, code, stderr.ToString());
+        var path = Path.Combine(dir, "report.sarif");
+        SarifValidator.AssertValid(path);
+        using var sarif = JsonDocument.Parse(File.ReadAllText(path));
+        var results = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().ToList();
+        CollectionAssert.AreEquivalent(new[] { "shop/Pod/unsigned", "shop/Pod/other" },
+            results.Select(r => r.GetProperty("properties").GetProperty("resource").GetString()).ToArray(), "the signed image passes");
+        Assert.IsTrue(results.All(r => r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString() == "pods.yaml"));
     }
 }

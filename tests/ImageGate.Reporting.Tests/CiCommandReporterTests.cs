@@ -104,7 +104,7 @@ public sealed class CiCommandReporterTests
     {
         var output = Samples.Render(new AzureDevOpsReporter(Samples.Options), new RunResult([Samples.Finding(file: "deploy/web.yaml")]));
         Assert.AreEqual(
-            "##vso[task.logissue type=error;sourcepath=/repo/deploy/web.yaml;linenumber=12;columnnumber=18;code=IVPOL/check-signature]"
+            "##vso[task.logissue type=error;sourcepath=/repo/deploy/web.yaml;linenumber=12;columnnumber=18;code=IVPOL/check-signature/validation-0]"
             + "ImageGate: check-signature (fail): default/Pod/web image ghcr.io/acme/web:1.2.3: image ghcr.io/acme/web:1.2.3 failed signature verification\n",
             output);
     }
@@ -118,7 +118,7 @@ public sealed class CiCommandReporterTests
         var command = CommandParsers.Azure(lines[0])!;
         Assert.AreEqual("task.logissue", command.Name);
         Assert.AreEqual("/repo/a;b]c%d.yaml", command.Properties["sourcepath"]);
-        Assert.AreEqual("IVPOL/p;]", command.Properties["code"]);
+        Assert.AreEqual("IVPOL/p;]/validation-0", command.Properties["code"]);
         Assert.AreEqual("error", command.Properties["type"]);
         StringAssert.Contains(command.Data, "bad %25 % value\r\nnext:: line, with ]; and");
         StringAssert.EndsWith(command.Data, "##vso[task.setvariable variable=x]y");
@@ -167,7 +167,83 @@ public sealed class CiCommandReporterTests
         Assert.AreEqual(0, omitted);
         Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Error));
         Assert.AreEqual(40, shown.Count(a => a.Level == AnnotationLevel.Warning));
-        Assert.AreEqual("IVPOL/check-signature", shown[0].Code);
+        Assert.AreEqual("IVPOL/check-signature/validation-0", shown[0].Code);
         Assert.AreEqual(12, shown[0].Location!.Line);
+    }
+
+    [TestMethod]
+    public void GitHub_orders_deny_before_warn_then_by_severity_then_input_order()
+    {
+        var findings = new[]
+        {
+            Samples.Finding(name: "warn-critical", order: 0, actions: [ValidationAction.Warn]) with { Severity = "critical" },
+            Samples.Finding(name: "deny-low", order: 1) with { Severity = "low" },
+            Samples.Finding(name: "deny-none", order: 2),
+            Samples.Finding(name: "deny-critical", order: 3) with { Severity = "critical" },
+            Samples.Finding(name: "deny-error", result: Outcome.Error, order: 4) with { Severity = "high" },
+            Samples.Finding(name: "deny-critical-2", order: 5) with { Severity = "critical" },
+            Samples.Finding(name: "warn-info", order: 6, actions: [ValidationAction.Warn]) with { Severity = "info" },
+            Samples.Finding(name: "warn-medium", order: 7, actions: [ValidationAction.Warn]) with { Severity = "medium" },
+            Samples.Finding(name: "audit-critical", order: 8, actions: [ValidationAction.Audit]) with { Severity = "critical" },
+        };
+        var commands = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult(findings)))
+            .Select(l => CommandParsers.GitHub(l)!).ToList();
+        var order = commands.Select(c => c.Name + " " + c.Data.Split(' ')[0]).ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "error default/Pod/deny-critical", "error default/Pod/deny-critical-2", "error default/Pod/deny-error",
+            "error default/Pod/deny-none", "error default/Pod/deny-low",
+            "warning default/Pod/warn-critical", "warning default/Pod/warn-medium", "warning default/Pod/warn-info",
+        }, order, "Audit findings are not annotated");
+    }
+
+    [TestMethod]
+    public void GitHub_keeps_the_most_important_when_capping_and_the_closing_notice_counts_per_type()
+    {
+        var findings = Enumerable.Range(0, 14).Select(i => Samples.Finding(name: $"d{i}", order: i) with { Severity = i >= 10 ? "critical" : "low" })
+            .Concat(Enumerable.Range(0, 11).Select(i => Samples.Finding(name: $"w{i}", order: 100 + i, actions: [ValidationAction.Warn])));
+        var run = new RunResult(findings, Enumerable.Range(0, 12).Select(i => new Diagnostic(DiagnosticLevel.Notice, $"note {i}")));
+        var commands = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), run)).Select(l => CommandParsers.GitHub(l)!).ToList();
+        var errors = commands.Where(c => c.Name == "error").Select(c => c.Data.Split(' ')[0]).ToList();
+        CollectionAssert.AreEqual(new[] { "default/Pod/d10", "default/Pod/d11", "default/Pod/d12", "default/Pod/d13", "default/Pod/d0", "default/Pod/d1" },
+            errors.Take(6).ToArray(), "the critical ones survive the cap");
+        Assert.AreEqual(10, errors.Count);
+        Assert.AreEqual(10, commands.Count(c => c.Name == "warning"));
+        Assert.AreEqual(10, commands.Count(c => c.Name == "notice"), "nine notes and the closing notice");
+        var closing = commands.Last();
+        Assert.AreEqual("notice", closing.Name);
+        Assert.AreEqual("8 more annotation(s) are not shown (4 error(s), 1 warning(s), 3 notice(s)): GitHub shows 10 per type and step. "
+            + "The job summary lists them and SARIF has every finding.", closing.Data);
+    }
+
+    [TestMethod]
+    public void GitHub_annotation_has_relative_file_full_region_and_a_title_naming_the_policy()
+    {
+        var finding = Samples.Finding(policy: "require-digest", file: "/repo/deploy/a,b:c.yaml", message: "image x does not have a digest") with
+        {
+            ValidationIndex = null,
+            Kind = PolicyKind.NamespacedImageValidatingPolicy,
+            PolicyNamespace = "team",
+        };
+        var line = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([finding])))[0];
+        StringAssert.StartsWith(line, "::error file=deploy/a%2Cb%3Ac.yaml,line=12,endLine=12,col=18,endColumn=40,title=ImageGate%3A team/require-digest (fail)::");
+    }
+
+    [TestMethod]
+    public void Annotation_selection_lists_what_was_left_out_for_the_summary()
+    {
+        var findings = Enumerable.Range(0, 13).Select(i => Samples.Finding(name: $"d{i}", order: i));
+        var selection = AnnotationPlan.Select(new RunResult(findings), Samples.Options, 10);
+        Assert.AreEqual(10, selection.Shown.Count);
+        CollectionAssert.AreEqual(new[] { "d10", "d11", "d12" }, selection.Omitted.Select(a => a.Finding!.Resource.Name).ToArray());
+        Assert.AreEqual((selection.Shown.Count, selection.Omitted.Count), (AnnotationPlan.Build(new RunResult(findings), Samples.Options, 10).Shown.Count, 3));
+    }
+
+    [TestMethod]
+    public void GitHub_location_without_a_file_writes_no_empty_properties()
+    {
+        var finding = Samples.Finding() with { Images = [], Resource = new ResourceRef("v1", "Pod", "a", "b") { Span = new SourceSpan("", 3) }, PolicySpan = null };
+        var line = Lines(Samples.Render(new GitHubAnnotationsReporter(Samples.Options), new RunResult([finding])))[0];
+        StringAssert.StartsWith(line, "::error title=ImageGate%3A check-signature (fail)::a/Pod/b");
     }
 }

@@ -95,7 +95,8 @@ public sealed class MarkdownSummaryReporterTests
         Assert.IsTrue(bytes > 900_000, "the budget is used, not wasted");
         StringAssert.Contains(text, "**Truncated:**");
         var shown = text.Split('\n').Count(l => l.StartsWith("| fail |", StringComparison.Ordinal));
-        StringAssert.Contains(text, $"{2000 - shown} more item(s)");
+        StringAssert.Contains(text, $"**Truncated:** {2000 - shown} more finding(s)");
+        StringAssert.Contains(text, "1990 annotation(s) were left out of the log");
     }
 
     [TestMethod]
@@ -141,5 +142,81 @@ public sealed class MarkdownSummaryReporterTests
     {
         var text = Samples.Render(new MarkdownSummaryReporter(Samples.Options), new RunResult([Samples.Finding()]));
         StringAssert.Contains(text, "| `deploy/web.yaml:12` |");
+    }
+
+    [TestMethod]
+    public void Summary_lists_the_annotations_the_log_left_out()
+    {
+        var findings = Enumerable.Range(0, 13).Select(i => Samples.Finding(name: $"d{i}", order: i, line: 10 + i));
+        var text = Samples.Render(new MarkdownSummaryReporter(Options), new RunResult(findings));
+        var lines = text.Split('\n');
+        var header = Array.IndexOf(lines, "### Annotations not shown in the log");
+        Assert.IsTrue(header > 0, text);
+        Assert.AreEqual("The log shows at most 10 annotations per type and step; these 3 (3 error(s)) were left out:", lines[header + 2]);
+        Assert.AreEqual("- **error** [`deploy/web.yaml:20`](https://github.com/acme/app/blob/0123abc/deploy/web.yaml#L20) "
+            + "ImageGate: check-signature (fail) on default/Pod/d10 `ghcr.io/acme/web:1.2.3`", lines[header + 4]);
+        Assert.AreEqual(3, lines.Count(l => l.StartsWith("- **error**", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void Summary_rows_are_most_important_first()
+    {
+        var findings = new[]
+        {
+            Samples.Finding(name: "warned", order: 0, line: 10, actions: [ValidationAction.Warn]) with { Severity = "critical" },
+            Samples.Finding(name: "low", order: 1, line: 20) with { Severity = "low" },
+            Samples.Finding(name: "critical", order: 2, line: 30) with { Severity = "critical" },
+        };
+        var text = Samples.Render(new MarkdownSummaryReporter(Options), new RunResult(findings));
+        var rows = text.Split('\n').Where(l => l.StartsWith("| fail |", StringComparison.Ordinal)).Select(Cells).ToList();
+        CollectionAssert.AreEqual(new[] { "Deny", "Deny", "Warn" }, rows.Select(r => r[1]).ToArray());
+        CollectionAssert.AreEqual(new[] { "#L30)", "#L20)", "#L10)" }, rows.Select(r => r[4][r[4].LastIndexOf('#')..]).ToArray(),
+            "Deny critical, Deny low, then Warn");
+    }
+
+    [TestMethod]
+    public void Comment_variant_is_short_links_the_full_report_and_stays_under_the_comment_limit()
+    {
+        var options = Options with { RunUrl = "https://github.com/acme/app/actions/runs/42", MaxCommentRows = 5 };
+        var findings = Enumerable.Range(0, 40).Select(i => Samples.Finding(name: $"r{i}", order: i));
+        var run = new RunResult(findings, [new Diagnostic(DiagnosticLevel.Notice, "a notice"), new Diagnostic(DiagnosticLevel.Warning, "a warning")]);
+        var reporter = new MarkdownSummaryReporter(options, MarkdownVariant.Comment);
+        Assert.AreEqual(MarkdownVariant.Comment, reporter.Variant);
+        var text = reporter.Render(run);
+        Assert.AreEqual(5, text.Split('\n').Count(l => l.StartsWith("| fail |", StringComparison.Ordinal)));
+        StringAssert.Contains(text, "35 more finding(s) are listed in [the job summary](https://github.com/acme/app/actions/runs/42) and the SARIF report.");
+        StringAssert.EndsWith(text, "[Full report](https://github.com/acme/app/actions/runs/42)\n");
+        StringAssert.Contains(text, "a warning");
+        Assert.IsFalse(text.Contains("a notice", StringComparison.Ordinal), "notices stay out of the comment");
+        Assert.IsFalse(text.Contains("Annotations not shown", StringComparison.Ordinal));
+        Assert.IsFalse(text.Contains("Truncated", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    public void Comment_variant_of_a_huge_run_stays_under_65000_characters()
+    {
+        var longMessage = new string('x', 4000);
+        var findings = Enumerable.Range(0, 3000).Select(i => Samples.Finding(name: $"r{i}", order: i, message: longMessage));
+        var diagnostics = Enumerable.Range(0, 500).Select(i => new Diagnostic(DiagnosticLevel.Error, new string('d', 3000)));
+        var text = new MarkdownSummaryReporter(Options with { MaxCommentRows = 1000 }, MarkdownVariant.Comment).Render(new RunResult(findings, diagnostics));
+        Assert.IsTrue(text.Length <= 65_000, $"{text.Length} characters");
+        Assert.IsTrue(text.Length > 50_000, "the budget is used");
+        StringAssert.Contains(text, "**Truncated:**");
+        StringAssert.Contains(text, "limited to 65000 characters");
+        StringAssert.StartsWith(text, "## ImageGate: ⛔ input errors");
+    }
+
+    [TestMethod]
+    public void Summary_of_a_huge_run_stays_under_one_mebibyte_with_every_section_bounded()
+    {
+        var findings = Enumerable.Range(0, 5000).Select(i => Samples.Finding(name: $"r{i}", order: i, message: new string('m', 300)) with
+        {
+            Images = [new ImageRef($"ghcr.io/acme/r{i}:1") { Span = new SourceSpan("/repo/deploy/web.yaml", 12, 18, 12, 40), PinnedReference = $"ghcr.io/acme/r{i}:1@sha256:" + new string('a', 64) }],
+        });
+        var diagnostics = Enumerable.Range(0, 5000).Select(i => new Diagnostic(DiagnosticLevel.Warning, new string('w', 500)));
+        var text = Samples.Render(new MarkdownSummaryReporter(Options with { MaxSummaryBytes = 1 << 20 }), new RunResult(findings, diagnostics));
+        Assert.IsTrue(Encoding.UTF8.GetByteCount(text) <= 1 << 20, $"{Encoding.UTF8.GetByteCount(text)} bytes");
+        StringAssert.Contains(text, "**Truncated:**");
+        StringAssert.Contains(text, "other item(s)");
     }
 }

@@ -119,4 +119,45 @@ public sealed class ModelTests
         Assert.IsInstanceOfType<SarifReporter>(ReportFormats.Create("SARIF"));
         Assert.IsNull(ReportFormats.Create("xml"));
     }
+
+    [TestMethod]
+    public void Helm_primary_location_prefers_the_image_line_inside_the_chart_template()
+    {
+        var template = new SourceSpan("/repo/charts/web/templates/deploy.yaml", 1, 1, 40, 1);
+        var imageInTemplate = new SourceSpan("/repo/charts/web/templates/deploy.yaml", 21, 18, 21, 40);
+        var finding = Samples.Finding() with
+        {
+            Resource = Samples.Finding().Resource with { TemplateSpan = template },
+            Images = [new ImageRef("ghcr.io/acme/web:1.2.3") { Span = imageInTemplate }],
+        };
+        Assert.AreEqual(imageInTemplate, finding.PrimaryLocation);
+        Assert.IsFalse(finding.PrimaryLocationIsApproximate);
+        var valuesOnly = finding with { Images = [new ImageRef("ghcr.io/acme/web:1.2.3") { Span = new SourceSpan("/repo/rendered.yaml", 9, 18) }] };
+        Assert.AreSame(template, valuesOnly.PrimaryLocation);
+        Assert.IsTrue(valuesOnly.PrimaryLocationIsApproximate);
+    }
+
+    [TestMethod]
+    [DataRow(Outcome.Fail, 2, "images must be signed", PolicyCheck.Validation)]
+    [DataRow(Outcome.Fail, -1, "image ghcr.io/a/b:1 does not have a digest", PolicyCheck.VerifyDigest)]
+    [DataRow(Outcome.Fail, -1, "image ghcr.io/a/b:1 failed signature or attestation verification", PolicyCheck.Required)]
+    [DataRow(Outcome.Fail, -1, "image ghcr.io/a/b:1 is not verified: no policy performed a signature or attestation check on it", PolicyCheck.Required)]
+    [DataRow(Outcome.Fail, -1, "something else", PolicyCheck.Policy)]
+    [DataRow(Outcome.Error, -1, "failed to evaluate policy: boom", PolicyCheck.Evaluation)]
+    [DataRow(Outcome.Skip, -1, "rule is skipped due to policy exception: a/b", PolicyCheck.Exception)]
+    [DataRow(Outcome.Pass, -1, "success", PolicyCheck.Policy)]
+    public void Check_is_inferred_from_the_outcome_the_validation_index_and_the_engine_messages(Outcome outcome, int index, string message, PolicyCheck expected)
+    {
+        var finding = Samples.Finding(result: outcome, message: message) with { ValidationIndex = index < 0 ? null : index };
+        Assert.AreEqual(expected, finding.Check);
+        Assert.AreEqual(PolicyCheck.Required, (finding with { Check = PolicyCheck.Required }).Check, "an explicit check wins");
+    }
+
+    [TestMethod]
+    public void Unscored_failures_still_read_as_warn_and_keep_their_validation_check()
+    {
+        var finding = Samples.Finding(scored: false);
+        Assert.AreEqual(Outcome.Warn, finding.Result);
+        Assert.AreEqual(PolicyCheck.Validation, finding.Check);
+    }
 }

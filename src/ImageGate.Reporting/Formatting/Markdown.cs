@@ -47,6 +47,9 @@ public static class Markdown
     public static string CodeLink(string label, string url) =>
         "[" + Code(label) + "](" + EscapeUrl(url) + ")";
 
+    /// <summary>A URL safe as a Markdown link target: characters Markdown would read are percent-encoded.</summary>
+    public static string Url(string url) => EscapeUrl(url);
+
     private static string EscapeUrl(string url)
     {
         var sb = new StringBuilder(url.Length);

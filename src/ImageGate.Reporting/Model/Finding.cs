@@ -46,6 +46,23 @@ public enum FailOn
     Never,
 }
 
+/// <summary>Which check of a policy produced a verdict; SARIF rules are keyed by it.</summary>
+public enum PolicyCheck
+{
+    /// <summary>One of <c>spec.validations</c> (see <see cref="Finding.ValidationIndex"/>).</summary>
+    Validation,
+    /// <summary><c>validationConfigurations.verifyDigest</c>: the image is not referenced by digest.</summary>
+    VerifyDigest,
+    /// <summary><c>validationConfigurations.required</c>: no policy verified the image.</summary>
+    Required,
+    /// <summary>The policy could not be compiled, matched or evaluated.</summary>
+    Evaluation,
+    /// <summary>A PolicyException excluded the resource.</summary>
+    Exception,
+    /// <summary>The policy as a whole (a pass, or a failure the engine did not attribute).</summary>
+    Policy,
+}
+
 /// <summary>A 1-based source range; <see cref="EndColumn"/> is the column after the last character, 0 when unknown.</summary>
 public sealed record SourceSpan(string File, int Line, int Column = 0, int EndLine = 0, int EndColumn = 0)
 {
@@ -83,6 +100,7 @@ public sealed record AttestorReason(string Image, string Attestor, string Reason
 public sealed record Finding
 {
     private readonly Outcome _result;
+    private readonly PolicyCheck? _check;
     private readonly IReadOnlyList<ValidationAction> _actions = [ValidationAction.Deny];
 
     /// <summary>Policy name.</summary>
@@ -114,6 +132,14 @@ public sealed record Finding
 
     /// <summary>0-based index of the validation that decided the verdict, when one did.</summary>
     public int? ValidationIndex { get; init; }
+
+    /// <summary>The check that decided the verdict. When not set, it is inferred from the outcome, the validation index
+    /// and the engine's fixed verifyDigest and required messages.</summary>
+    public PolicyCheck Check
+    {
+        get => _check ?? InferCheck();
+        init => _check = value;
+    }
 
     /// <summary>The evaluated object.</summary>
     public required ResourceRef Resource { get; init; }
@@ -182,12 +208,19 @@ public sealed record Finding
         _ => false,
     };
 
-    /// <summary>Where to point a human or an annotation: the chart template for Helm output, else the first image, else the resource, else the policy.</summary>
+    /// <summary>Where to point a human or an annotation: for Helm output the image's line in the chart template, else the
+    /// template document; otherwise the first image, else the resource, else the policy.</summary>
     public SourceSpan? PrimaryLocation =>
-        Resource.TemplateSpan
+        (Resource.TemplateSpan is { } template
+            ? Images.Select(i => i.Span).FirstOrDefault(s => s is not null && s.File == template.File) ?? template
+            : null)
         ?? Images.Select(i => i.Span).FirstOrDefault(s => s is not null)
         ?? Resource.Span
         ?? PolicySpan;
+
+    /// <summary>True when <see cref="PrimaryLocation"/> is only the start of a chart template's document, not the image's own line.</summary>
+    public bool PrimaryLocationIsApproximate =>
+        Resource.TemplateSpan is { } template && ReferenceEquals(PrimaryLocation, template);
 
     /// <summary>The fix to show: <see cref="SuggestedFix"/>, else the first digest pin that differs from the written reference.</summary>
     public string? FixText =>
@@ -198,4 +231,29 @@ public sealed record Finding
 
     /// <summary>The first image reference, or null.</summary>
     public string? FirstImage => Images.Count > 0 ? Images[0].Reference : null;
+
+    private PolicyCheck InferCheck()
+    {
+        if (_result == Outcome.Error)
+        {
+            return PolicyCheck.Evaluation;
+        }
+        if (_result == Outcome.Skip)
+        {
+            return PolicyCheck.Exception;
+        }
+        if (ValidationIndex is not null)
+        {
+            return PolicyCheck.Validation;
+        }
+        if (_result != Outcome.Fail)
+        {
+            return PolicyCheck.Policy;
+        }
+        // The engine's verifyDigest and required failures carry fixed messages and no validation index.
+        return Message.Contains(" does not have a digest", StringComparison.Ordinal) ? PolicyCheck.VerifyDigest
+            : Message.Contains("failed signature or attestation verification", StringComparison.Ordinal)
+              || Message.Contains("is not verified: no policy performed", StringComparison.Ordinal) ? PolicyCheck.Required
+            : PolicyCheck.Policy;
+    }
 }

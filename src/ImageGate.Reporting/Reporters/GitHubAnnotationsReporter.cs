@@ -4,7 +4,9 @@ using ImageGate.Reporting.Formatting;
 namespace ImageGate.Reporting;
 
 /// <summary>GitHub Actions workflow commands (<c>::error file=…,line=…::message</c>): errors for Deny, warnings for Warn,
-/// at most <see cref="ReportOptions.MaxAnnotationsPerLevel"/> per level, then one notice counting the rest.</summary>
+/// most important first (input errors, then by the policy's severity, then input order), at most
+/// <see cref="ReportOptions.MaxAnnotationsPerLevel"/> per level (GitHub drops the rest of a step's annotations silently),
+/// then one notice counting what was left out; the job summary lists those.</summary>
 public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : IReporter
 {
     private readonly ReportOptions _options = options ?? new ReportOptions();
@@ -21,15 +23,19 @@ public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : I
     /// <inheritdoc />
     public void Write(RunResult result, TextWriter writer)
     {
-        var (shown, omitted) = AnnotationPlan.Build(result, _options, _options.MaxAnnotationsPerLevel);
-        foreach (var a in shown)
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(writer);
+        var selection = AnnotationPlan.Select(result, _options, _options.MaxAnnotationsPerLevel);
+        foreach (var a in selection.Shown)
         {
             writer.Write(Command(a));
             writer.Write('\n');
         }
-        if (omitted > 0)
+        if (selection.Omitted.Count > 0)
         {
-            writer.Write($"::notice title=ImageGate::{omitted} more annotation(s) are not shown (GitHub shows {_options.MaxAnnotationsPerLevel} per level and step); the job summary and SARIF list every finding.\n");
+            var counts = string.Join(", ", selection.Omitted.GroupBy(a => a.Level).OrderBy(g => g.Key)
+                .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}(s)"));
+            writer.Write($"::notice title=ImageGate::{EscapeData($"{selection.Omitted.Count} more annotation(s) are not shown ({counts}): GitHub shows {Math.Max(1, _options.MaxAnnotationsPerLevel)} per type and step. The job summary lists them and SARIF has every finding.")}\n");
         }
     }
 
@@ -43,9 +49,10 @@ public sealed class GitHubAnnotationsReporter(ReportOptions? options = null) : I
             _ => "notice",
         });
         var properties = new List<string>();
-        if (a.Location is { } span)
+        // The toolkit leaves out properties with empty values; a location without a file is no location.
+        if (a.Location is { } span && RepoPath.Relative(span.File, _options.RepositoryRoot) is { Length: > 0 } file)
         {
-            properties.Add("file=" + EscapeProperty(RepoPath.Relative(span.File, _options.RepositoryRoot)));
+            properties.Add("file=" + EscapeProperty(file));
             if (span.Line > 0)
             {
                 var endLine = span.EndLine >= span.Line ? span.EndLine : span.Line;

@@ -43,6 +43,15 @@ public sealed record ReportOptions
     /// <summary>Maximum UTF-8 size of the Markdown summary (GitHub refuses step summaries over 1 MiB).</summary>
     public int MaxSummaryBytes { get; init; } = 1_000_000;
 
+    /// <summary>Link to the run or its job summary, written into the PR comment (e.g. <c>https://github.com/o/r/actions/runs/ID</c>); null omits it.</summary>
+    public string? RunUrl { get; init; }
+
+    /// <summary>Maximum length of the PR comment in characters (GitHub refuses bodies over 65,536).</summary>
+    public int MaxCommentChars { get; init; } = 65_000;
+
+    /// <summary>Failing findings listed in the PR comment; the rest are counted and left to the job summary.</summary>
+    public int MaxCommentRows { get; init; } = 20;
+
     /// <summary>Maximum annotations per level (GitHub shows 10 errors, 10 warnings and 10 notices per step).</summary>
     public int MaxAnnotationsPerLevel { get; init; } = 10;
 

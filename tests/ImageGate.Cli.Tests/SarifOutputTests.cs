@@ -1,0 +1,91 @@
+using System.Text.Json;
+using ImageGate.TestSupport;
+using ImageGate.TestSupport.Sarif;
+
+namespace ImageGate.Cli.Tests;
+
+/// <summary><c>apply -o sarif</c> end to end: the file the CLI writes passes the SARIF Multitool with GitHub's rules.</summary>
+[TestClass]
+public sealed class SarifOutputTests
+{
+    private const string Policies = """
+        apiVersion: policies.kyverno.io/v1
+        kind: ImageValidatingPolicy
+        metadata:
+          name: ghcr-only
+          annotations:
+            policies.kyverno.io/severity: high
+            policies.kyverno.io/description: Images must come from ghcr.io.
+        spec:
+          matchConstraints:
+            resourceRules:
+            - apiGroups: [""]
+              apiVersions: [v1]
+              operations: [CREATE]
+              resources: [pods]
+          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
+          attestors: []
+          validations:
+          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
+            message: images must come from ghcr.io
+        ---
+        apiVersion: policies.kyverno.io/v1
+        kind: ImageValidatingPolicy
+        metadata:
+          name: digests-only
+        spec:
+          validationActions: [Warn]
+          matchConstraints:
+            resourceRules:
+            - apiGroups: [""]
+              apiVersions: [v1]
+              operations: [CREATE]
+              resources: [pods]
+          validationConfigurations: {verifyDigest: true, mutateDigest: false, required: false}
+          attestors: []
+          validations:
+          - expression: "true"
+        """;
+
+    private const string Pods = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ok, namespace: a}
+        spec:
+          containers:
+          - name: c
+            image: ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nope, namespace: a}
+        spec:
+          containers:
+          - name: c
+            image: docker.io/library/nginx:1.27
+        """;
+
+    [TestMethod]
+    public void ApplyWritesSarifThatPassesTheMultitoolWithARulePerCheck()
+    {
+        using var files = new TestFiles("cli-sarif");
+        files.Write("policies.yaml", Policies);
+        files.Write("pods.yaml", Pods);
+        var run = CliRunner.Run(["apply", "policies.yaml", "-r", "pods.yaml", "-o", "sarif", "--output", "report.sarif", "--no-resolve-digests"], files.Root);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        var path = Path.Combine(files.Root, "report.sarif");
+        SarifValidator.AssertValid(path);
+
+        using var sarif = JsonDocument.Parse(File.ReadAllText(path));
+        var sarifRun = sarif.RootElement.GetProperty("runs")[0];
+        var rules = sarifRun.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray()
+            .Select(r => r.GetProperty("id").GetString()).ToList();
+        CollectionAssert.Contains(rules, "IVPOL/ghcr-only/validation-0");
+        CollectionAssert.Contains(rules, "IVPOL/digests-only/verify-digest");
+        var denied = sarifRun.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == "IVPOL/ghcr-only/validation-0");
+        Assert.AreEqual("error", denied.GetProperty("level").GetString());
+        var location = denied.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.AreEqual("pods.yaml", location.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.AreEqual(15, location.GetProperty("region").GetProperty("startLine").GetInt32(), "the image's line");
+    }
+}
