@@ -4,13 +4,9 @@
 #   docker build -t imagegate .                      # the general-purpose image (non-root, the default target)
 #   docker build --target action -t imagegate:action .   # the image the GitHub Action runs
 #
-# Build stage: one self-contained, natively compiled executable (scripts/publish.sh; native AOT needs
-# clang and the zlib headers).
+# Build stage: one self-contained, trimmed, ReadyToRun single-file executable (scripts/publish.sh).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 ARG TARGETARCH=amd64
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends clang zlib1g-dev \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN bash scripts/publish.sh "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
@@ -18,7 +14,7 @@ RUN bash scripts/publish.sh "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || 
 # Common base: Ubuntu "chiseled" runtime dependencies only (glibc, libstdc++, OpenSSL, CA certificates,
 # zlib; no shell, no package manager). ICU is not needed: the binary uses invariant globalization.
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS base
-COPY --from=build /src/artifacts/imagegate/imagegate /usr/local/bin/imagegate
+COPY --from=build /src/artifacts/imagegate/ /usr/local/bin/
 ENTRYPOINT ["/usr/local/bin/imagegate"]
 CMD ["--help"]
 

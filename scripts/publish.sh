@@ -1,37 +1,32 @@
 #!/usr/bin/env bash
-# Publishes the imagegate CLI as one self-contained, natively (ahead-of-time) compiled executable:
-# no .NET runtime needed where it runs, and a start-up of a few milliseconds.
+# Publishes the imagegate CLI as one self-contained executable: no .NET runtime needed where it runs.
+# Trimmed (only the code the CLI can reach, with Octokit and ImageGate.Ci kept whole for their reflection),
+# precompiled with ReadyToRun in one composite image with the runtime libraries, and bundled as a single file.
 #
-#   bash scripts/publish.sh [RID]     # RID defaults to linux-x64; build each RID on its own OS and CPU
+#   bash scripts/publish.sh [RID]     # RID defaults to linux-x64 (also linux-arm64, osx-arm64, win-x64, ...)
 #
-# Output: artifacts/imagegate/imagegate (imagegate.exe on Windows); native debug symbols go to
-# artifacts/imagegate-symbols. Native AOT needs a C toolchain: on Debian/Ubuntu clang and zlib1g-dev,
-# installed here when missing (as root or through sudo).
+# Output: artifacts/imagegate/imagegate (imagegate.exe on Windows); symbol files go to artifacts/imagegate-symbols.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rid=${1:-linux-x64}
 out="$root/artifacts/imagegate"
 symbols="$root/artifacts/imagegate-symbols"
 
+# On x64, precompile for x86-64-v3 (AVX2, 2013 and later: every hosted CI runner): the runtime's vectorised
+# code is then precompiled too instead of compiled at start-up. Older CPUs still run it, compiling at run time.
+extra=()
 case "$rid" in
-  linux-*)
-    if ! command -v clang >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
-      command -v apt-get >/dev/null 2>&1 || { echo "publish: native AOT needs clang and zlib headers; install them first" >&2; exit 2; }
-      sudo=""
-      [ "$(id -u)" -eq 0 ] || sudo="sudo"
-      export DEBIAN_FRONTEND=noninteractive
-      $sudo apt-get update -qq
-      $sudo apt-get install -y -qq --no-install-recommends clang zlib1g-dev >/dev/null
-    fi
-    ;;
+  *-x64) extra=("-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:x86-64-v3") ;;
 esac
 
 rm -rf "$out" "$symbols"
-dotnet publish "$root/src/ImageGate.Cli" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v q
-# Keep only the executable in the published folder; symbols aside for crash analysis.
+dotnet publish "$root/src/ImageGate.Cli" -c Release -r "$rid" --self-contained true \
+  -p:PublishTrimmed=true -p:PublishReadyToRun=true -p:PublishSingleFile=true ${extra[@]+"${extra[@]}"} \
+  -o "$out" -nologo -v q
+# Keep only what runs in the published folder; symbols aside for crash analysis.
 mkdir -p "$symbols"
-find "$out" -maxdepth 1 \( -name '*.pdb' -o -name '*.dbg' -o -name '*.dSYM' \) -exec mv {} "$symbols"/ \;
+find "$out" -maxdepth 1 \( -name '*.pdb' -o -name '*.dbg' \) -exec mv {} "$symbols"/ \;
 exe="$out/imagegate"
 [ -e "$exe" ] || exe="$out/imagegate.exe"
 "$exe" --version
-echo "published: $exe ($(du -k "$exe" | cut -f1) KiB)"
+echo "published: $exe ($(du -sk "$out" | cut -f1) KiB in $(find "$out" -type f | wc -l) files)"
