@@ -129,8 +129,7 @@ public sealed partial class ActionMetadataTests
     [TestMethod]
     public void EveryInputMapsToAScanInput()
     {
-        var resolver = typeof(Oci.Credentials.CredentialProviders).Assembly.GetType("ImageGate.Ci.Inputs.ScanInputResolver")
-            ?? Type.GetType("ImageGate.Ci.Inputs.ScanInputResolver, ImageGate.Ci");
+        var resolver = Type.GetType("ImageGate.Ci.Inputs.ScanInputResolver, ImageGate.Ci");
         if (resolver is null)
         {
             Assert.Inconclusive("ImageGate.Ci.Inputs.ScanInputResolver (the scan command's inputs) is not in this build yet");
