@@ -83,7 +83,7 @@ public static class Values
             if (jv.TryGetValue<int>(out var i)) return Int(i);
             if (jv.TryGetValue<ulong>(out var u)) return u;
             if (jv.TryGetValue<double>(out var d)) return d;
-            return AdaptElement(JsonSerializer.SerializeToElement(jv));
+            return AdaptElement(JsonSerializer.SerializeToElement(jv, CelJsonContext.Default.JsonNode));
         }
         return n;
     }
@@ -475,5 +475,8 @@ public static class Values
     }
 
     /// <summary>Converts a CEL value to a JSON node.</summary>
-    public static JsonNode? ToJson(object? v) => JsonSerializer.SerializeToNode(ToNative(v));
+    public static JsonNode? ToJson(object? v) => JsonSerializer.SerializeToNode(ToNative(v), CelJsonContext.Default.Object);
+
+    /// <summary>Converts a CEL value to JSON text (compact, with the serializer's default escaping).</summary>
+    public static string ToJsonText(object? v) => JsonSerializer.Serialize(ToNative(v), CelJsonContext.Default.Object);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -42,7 +44,9 @@ public sealed class CliLogging : IDisposable
                     o.FormatterName = CliConsoleFormatter.FormatterName;
                     o.LogToStandardErrorThreshold = LogLevel.Trace;
                 })
-                .AddConsoleFormatter<CliConsoleFormatter, ConsoleFormatterOptions>());
+                // The formatter is registered as an instance: it has no options to bind from configuration, and
+                // this keeps the registration free of reflection (trimmed builds).
+                .Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter>(new CliConsoleFormatter())));
         }
         // In-process runs (tests, embedding) write to the given writer with the same format.
         return LoggerFactory.Create(builder => builder.SetMinimumLevel(level).AddProvider(new WriterLoggerProvider(_stderr)));

@@ -66,7 +66,7 @@ public sealed record ImageData(
             ["manifest"] = Manifest,
             ["config"] = Config,
         };
-        return JsonSerializer.SerializeToElement(map);
+        return JsonSerializer.SerializeToElement(map, OciJsonContext.Default.DictionaryStringObject);
     }
 
     private static JsonElement Parse(byte[] bytes)

@@ -42,7 +42,7 @@ public sealed record ImageIndex
 /// <summary>A manifest or index as fetched: its descriptor (digest verified against the bytes) and raw bytes.</summary>
 public sealed class ManifestContent
 {
-    private static readonly JsonSerializerOptions Json = new() { AllowTrailingCommas = false, MaxDepth = 32 };
+    private static readonly JsonSerializerOptions Json = OciDocumentJson.Create(maxDepth: 32);
     private readonly object parsed;
 
     private ManifestContent(Descriptor descriptor, byte[] bytes, object parsed)
@@ -107,8 +107,8 @@ public sealed class ManifestContent
         try
         {
             object parsed = MediaTypes.IsIndex(type)
-                ? root.Deserialize<ImageIndex>(Json)!
-                : root.Deserialize<ImageManifest>(Json)!;
+                ? root.Deserialize(Json.Info<ImageIndex>())!
+                : root.Deserialize(Json.Info<ImageManifest>())!;
             var descriptor = new Descriptor { MediaType = type, Digest = digest, Size = bytes.Length };
             if (parsed is ImageIndex index)
             {

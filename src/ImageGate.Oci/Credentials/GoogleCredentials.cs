@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ImageGate.Oci.Auth;
+using ImageGate.Oci.Content;
 
 namespace ImageGate.Oci.Credentials;
 
@@ -56,13 +58,13 @@ public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource 
             ["scope"] = CloudPlatform,
             ["subjectTokenType"] = "urn:ietf:params:oauth:token-type:jwt",
             ["subjectToken"] = jwt,
-        });
+        }, OciJsonContext.Default.DictionaryStringString);
         var sts = new HttpRequestMessage(HttpMethod.Post, settings.StsEndpoint) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         var federated = ProviderHttp.RequireString(await ProviderHttp.SendJsonAsync(http, sts, Provider, "STS token exchange", ct).ConfigureAwait(false), "access_token", Provider, "STS token exchange");
         var accessToken = federated;
         if (!string.IsNullOrEmpty(settings.ServiceAccount))
         {
-            var body = JsonSerializer.Serialize(new { scope = new[] { CloudPlatform }, lifetime = "3600s" });
+            var body = JsonSerializer.Serialize(new GoogleAccessTokenRequest([CloudPlatform], "3600s"), OciJsonContext.Default.GoogleAccessTokenRequest);
             var impersonate = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.IamCredentialsEndpoint, $"v1/projects/-/serviceAccounts/{Uri.EscapeDataString(settings.ServiceAccount)}:generateAccessToken"))
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -153,3 +155,8 @@ public static class GoogleExternalAccount
         }
     }
 }
+
+/// <summary>The body of IAM Credentials' <c>generateAccessToken</c> request.</summary>
+internal sealed record GoogleAccessTokenRequest(
+    [property: JsonPropertyName("scope")] string[] Scope,
+    [property: JsonPropertyName("lifetime")] string Lifetime);

@@ -14,6 +14,7 @@ internal sealed class OciLayoutSource(string registry, string root, RegistryClie
 {
     private const string RefNameAnnotation = "org.opencontainers.image.ref.name";
     private const int MaxIndexEntries = 10_000;
+    private static readonly JsonSerializerOptions IndexJson = OciDocumentJson.Create();
 
     public void Dispose()
     {
@@ -146,7 +147,7 @@ internal sealed class OciLayoutSource(string registry, string root, RegistryClie
         try
         {
             var bytes = await File.ReadAllBytesAsync(indexPath, ct).ConfigureAwait(false);
-            var index = JsonSerializer.Deserialize<ImageIndex>(bytes) ?? throw new JsonException("null");
+            var index = JsonSerializer.Deserialize(bytes, IndexJson.Info<ImageIndex>()) ?? throw new JsonException("null");
             if (index.Manifests.Count > MaxIndexEntries)
             {
                 throw new RegistryException(RegistryErrorKind.TooLarge, registry, repository.RepositoryName, $"{indexPath} lists more than {MaxIndexEntries} manifests");

@@ -38,7 +38,7 @@ internal static class UtilityLibraries
     public static void Register(CelEnvironment env, bool namespacedPolicy)
     {
         env.AddMemberFunction("unmarshal", "json_unmarshal", Json.CelType, [S], Dy, a => JsonParse((string)a[1]));
-        env.AddMemberFunction("marshal", "json_marshal", Json.CelType, [Dy], S, a => JsonSerializer.Serialize(Values.ToNative(a[1])));
+        env.AddMemberFunction("marshal", "json_marshal", Json.CelType, [Dy], S, a => Values.ToJsonText(a[1]));
         env.AddMemberFunction("parse", "yaml_parse", Yaml.CelType, [S], Dy, a => YamlParse((string)a[1]));
 
         foreach (var (name, algo) in new (string, Func<byte[], byte[]>)[] { ("sha1", SHA1.HashData), ("sha256", SHA256.HashData), ("md5", MD5.HashData) })
@@ -220,7 +220,7 @@ internal static class UtilityLibraries
 
     private static object Compress(object value)
     {
-        var text = value as string ?? JsonSerializer.Serialize(Values.ToNative(value));
+        var text = value as string ?? Values.ToJsonText(value);
         var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -331,7 +331,7 @@ internal static class UtilityLibraries
             using var request = new HttpRequestMessage(method, uri);
             if (body is not null)
             {
-                request.Content = new StringContent(JsonSerializer.Serialize(Values.ToNative(body)), Encoding.UTF8, "application/json");
+                request.Content = new StringContent(Values.ToJsonText(body), Encoding.UTF8, "application/json");
             }
             foreach (var (key, value) in headers is null ? [] : Values.MapEntries(headers).Select(e => ((string)e.Key, e.Value as string ?? "")))
             {
