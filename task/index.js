@@ -1,0 +1,121 @@
+'use strict';
+// Azure DevOps task entry point: reads the task inputs, runs the self-contained imagegate binary shipped
+// in this folder with an explicit argument list, publishes the SARIF file and sets the task result.
+// task-lib moves every INPUT_* and ENDPOINT_AUTH_* variable out of the environment when it loads, so
+// the binary gets everything it needs from us: flags for inputs, environment variables for secrets.
+
+const fs = require('fs');
+const path = require('path');
+const tl = require('azure-pipelines-task-lib/task');
+
+/** Exit codes of imagegate (DESIGN.md decision 7) and what they mean for the task. */
+const EXIT_CODES = {
+    0: { result: tl.TaskResult.Succeeded, message: 'ImageGate: no blocking findings' },
+    1: { result: tl.TaskResult.Failed, message: 'ImageGate: policy failures (exit code 1)' },
+    2: { result: tl.TaskResult.Failed, message: 'ImageGate: input error (exit code 2)' },
+};
+
+const LINES = /\r?\n/;
+
+/** Where the binary is: IMAGEGATE_BINARY when set (tests, custom installs), else bin/ beside this file. */
+function binaryPath() {
+    const override = process.env.IMAGEGATE_BINARY;
+    if (override) return override;
+    return path.join(__dirname, 'bin', process.platform === 'win32' ? 'imagegate.exe' : 'imagegate');
+}
+
+/** Non-empty, trimmed lines of a multi-line input. */
+function lines(name, required) {
+    return tl.getDelimitedInput(name, LINES, required).map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+/** One value per line, each passed as `flag value`. */
+function repeat(args, flag, values) {
+    for (const value of values) args.push(flag, value);
+}
+
+/** Builds the imagegate argument list from the task inputs. Pure apart from reading inputs. */
+function buildArguments() {
+    const args = ['scan'];
+    repeat(args, '--policies', lines('policies', true));
+    repeat(args, '--manifests', lines('manifests', false));
+    repeat(args, '--exclude', lines('exclude', false));
+    repeat(args, '--exceptions', lines('exceptions', false));
+    repeat(args, '--cluster-resources', lines('clusterResources', false));
+    repeat(args, '--values', lines('values', false));
+    const providers = (tl.getInput('credentialProviders', false) || '')
+        .split(/[,\s]+/).map((p) => p.trim()).filter((p) => p.length > 0);
+    if (providers.length > 0) args.push('--credential-providers', providers.join(','));
+    repeat(args, '--registry-mirror', lines('registryMirrors', false));
+    args.push('--fail-on', tl.getInput('failOn', false) || 'deny');
+    const sarif = tl.getInput('sarif', false);
+    if (sarif) args.push('--sarif', sarif);
+    args.push('--comment', tl.getBoolInput('comment', false) ? 'true' : 'false');
+    if (tl.getBoolInput('prStatus', false)) args.push('--pr-status');
+    if (tl.getBoolInput('pinDigests', false)) args.push('--pin-digests');
+    if (tl.getBoolInput('offline', false)) args.push('--offline');
+    args.push('--verbosity', tl.getInput('verbosity', false) || 'normal');
+    return { args, sarif };
+}
+
+/** The pipeline's job token: the SystemVssConnection endpoint every task receives, else a mapped
+ *  SYSTEM_ACCESSTOKEN. Read without task-lib's debug echo of the value. */
+function accessToken() {
+    const auth = tl.getEndpointAuthorization('SystemVssConnection', true);
+    const fromEndpoint = auth && auth.parameters ? auth.parameters.AccessToken : undefined;
+    return fromEndpoint || process.env.SYSTEM_ACCESSTOKEN || undefined;
+}
+
+/** Makes the shipped binary executable: extracting a task package may drop the mode bits. */
+function ensureExecutable(file) {
+    if (process.platform === 'win32') return;
+    const mode = fs.statSync(file).mode;
+    if ((mode & 0o111) === 0) fs.chmodSync(file, mode | 0o755);
+}
+
+async function run() {
+    try {
+        const { args, sarif } = buildArguments();
+        const binary = binaryPath();
+        if (!fs.existsSync(binary)) {
+            tl.setResult(tl.TaskResult.Failed, `ImageGate: the imagegate binary is missing at ${binary}; reinstall the extension`);
+            return;
+        }
+        ensureExecutable(binary);
+
+        // The token travels in the child's environment only (argv is visible to every process on the agent).
+        const env = Object.assign({}, process.env);
+        const token = (tl.getBoolInput('comment', false) || tl.getBoolInput('prStatus', false)) ? accessToken() : undefined;
+        if (token) {
+            tl.setSecret(token);
+            env.SYSTEM_ACCESSTOKEN = token;
+        }
+        env.IMAGEGATE_AZURE_TASK = 'true';
+
+        const workingDirectory = tl.getInput('workingDirectory', false)
+            || tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
+        if (sarif) fs.mkdirSync(path.dirname(path.resolve(workingDirectory, sarif)), { recursive: true });
+
+        const code = await tl.tool(binary).arg(args).execAsync({ cwd: workingDirectory, env, ignoreReturnCode: true });
+
+        if (sarif) {
+            const sarifFile = path.resolve(workingDirectory, sarif);
+            if (fs.existsSync(sarifFile)) {
+                tl.setVariable('sarifFile', sarifFile, false, true);
+                if (tl.getBoolInput('publishSarif', false)) {
+                    // The Scans tab reads every .sarif file of the artifact named CodeAnalysisLogs.
+                    tl.uploadArtifact('CodeAnalysisLogs', sarifFile, tl.getInput('artifactName', false) || 'CodeAnalysisLogs');
+                }
+            } else if (code !== 2) {
+                tl.warning(`ImageGate: no SARIF file was written at ${sarifFile}`);
+            }
+        }
+        tl.setVariable('exitCode', String(code), false, true);
+        const outcome = EXIT_CODES[code] || { result: tl.TaskResult.Failed, message: `ImageGate: exited with code ${code}` };
+        tl.setResult(outcome.result, outcome.message);
+    } catch (err) {
+        tl.setResult(tl.TaskResult.Failed, `ImageGate: ${err && err.message ? err.message : err}`);
+    }
+}
+
+run();

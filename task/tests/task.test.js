@@ -1,0 +1,183 @@
+'use strict';
+// The task run the way the agent runs it, through azure-pipelines-task-lib's mock-run: task inputs in,
+// the exact imagegate argument list out, logging commands and the task result checked.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { MockTestRunner } = require('azure-pipelines-task-lib/mock-test');
+
+const taskDir = path.join(__dirname, '..');
+const runnerScript = path.join(__dirname, 'run-task.js');
+const fakeBinary = path.join(__dirname, 'fake-imagegate.js');
+const TOKEN = 'job-token-5b1d2c9e7f';
+
+/** Runs the task once; returns the runner, what the binary recorded, and the scratch folder. */
+async function runTask({ inputs, exit = 0, token, answers, env = {} }) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagegate-task-'));
+    const record = path.join(work, 'record.json');
+    fs.chmodSync(fakeBinary, 0o755);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+        IMAGEGATE_TEST_CASE: JSON.stringify({ inputs: { workingDirectory: work, ...inputs }, token, answers }),
+        IMAGEGATE_BINARY: fakeBinary,
+        IMAGEGATE_FAKE_RECORD: record,
+        IMAGEGATE_FAKE_EXIT: String(exit),
+        // No debug echo of inputs unless asked: the agent's default.
+        'SYSTEM_DEBUG': 'false',
+        ...env,
+    });
+    try {
+        const runner = new MockTestRunner(runnerScript, path.join(taskDir, 'task.json'));
+        // MockTestRunner picks the highest Node handler of task.json (Node24) and downloads that Node
+        // unless nodePath is already set: run the task on this machine's node instead, offline.
+        runner.nodePath = process.execPath;
+        await runner.runAsync();
+        const recorded = fs.existsSync(record) ? JSON.parse(fs.readFileSync(record, 'utf8')) : null;
+        return { runner, recorded, work };
+    } finally {
+        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+        Object.assign(process.env, saved);
+    }
+}
+
+const fullInputs = {
+    policies: 'policies/require-signed.yaml\n\npolicies/notary.yaml  ',
+    manifests: 'deploy/**/*.yaml\nrendered/web chart.yaml',
+    exclude: 'deploy/test/**',
+    exceptions: 'exceptions/',
+    clusterResources: 'cluster/namespaces.yaml',
+    values: 'values.yaml',
+    credentialProviders: 'azure, github',
+    registryMirrors: 'registry.example=oci:layouts/registry',
+    failOn: 'warn',
+    sarif: 'out/imagegate.sarif',
+    publishSarif: 'true',
+    artifactName: 'CodeAnalysisLogs',
+    comment: 'true',
+    prStatus: 'true',
+    pinDigests: 'true',
+    offline: 'true',
+    verbosity: 'detailed',
+};
+
+test('every input becomes an explicit flag, in a fixed order, with values containing spaces kept whole', async () => {
+    const { runner, recorded, work } = await runTask({ inputs: fullInputs });
+    assert.ok(recorded, 'the binary was not started:\n' + runner.stdout + runner.stderr);
+    assert.deepEqual(recorded.args, [
+        'scan',
+        '--policies', 'policies/require-signed.yaml',
+        '--policies', 'policies/notary.yaml',
+        '--manifests', 'deploy/**/*.yaml',
+        '--manifests', 'rendered/web chart.yaml',
+        '--exclude', 'deploy/test/**',
+        '--exceptions', 'exceptions/',
+        '--cluster-resources', 'cluster/namespaces.yaml',
+        '--values', 'values.yaml',
+        '--credential-providers', 'azure,github',
+        '--registry-mirror', 'registry.example=oci:layouts/registry',
+        '--fail-on', 'warn',
+        '--sarif', 'out/imagegate.sarif',
+        '--comment', 'true',
+        '--pr-status',
+        '--pin-digests',
+        '--offline',
+        '--verbosity', 'detailed',
+    ]);
+    assert.equal(fs.realpathSync(recorded.cwd), fs.realpathSync(work));
+    assert.equal(recorded.azureTask, 'true');
+    assert.deepEqual(recorded.inputsLeft, [], 'task-lib removes INPUT_* from the environment; the binary must not rely on them');
+    assert.equal(runner.invokedToolCount, 1);
+    assert.ok(runner.succeeded, runner.stdout);
+});
+
+test('defaults: only policies given gives the minimal argument list', async () => {
+    const { runner, recorded } = await runTask({ inputs: { policies: 'policies/' } });
+    assert.deepEqual(recorded.args, ['scan', '--policies', 'policies/', '--fail-on', 'deny', '--comment', 'false', '--verbosity', 'normal']);
+    assert.ok(runner.succeeded, runner.stdout);
+});
+
+test('exit code 0 succeeds, the binary\'s logging commands pass through, and SARIF goes to CodeAnalysisLogs', async () => {
+    const { runner, work } = await runTask({ inputs: { policies: 'p.yaml', sarif: 'CodeAnalysisLogs/imagegate.sarif', publishSarif: 'true', artifactName: 'CodeAnalysisLogs' } });
+    const sarif = path.join(work, 'CodeAnalysisLogs', 'imagegate.sarif');
+    assert.ok(runner.succeeded, runner.stdout);
+    assert.match(runner.stdout, /^##vso\[task\.logissue type=error;sourcepath=deploy\/web\.yaml;linenumber=12;code=check-signature\]web: image not signed$/m);
+    assert.ok(runner.stdout.includes(`##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs;]${sarif}`), runner.stdout);
+    assert.ok(runner.stdout.includes(`##vso[task.setvariable variable=sarifFile;isOutput=true;issecret=false;]${sarif}`), runner.stdout);
+    assert.ok(runner.stdout.includes('##vso[task.setvariable variable=exitCode;isOutput=true;issecret=false;]0'), runner.stdout);
+    assert.match(runner.stdout, /^##vso\[task\.complete result=Succeeded;\]ImageGate: no blocking findings$/m);
+});
+
+test('publishSarif false: the SARIF file is written but not uploaded', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml', sarif: 'x.sarif', publishSarif: 'false' } });
+    assert.ok(runner.succeeded);
+    assert.doesNotMatch(runner.stdout, /artifact\.upload/);
+});
+
+test('a missing SARIF file after a run is a warning, not an upload', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml', sarif: 'x.sarif', publishSarif: 'true' }, env: { IMAGEGATE_FAKE_NO_SARIF: 'true' } });
+    assert.doesNotMatch(runner.stdout, /artifact\.upload/);
+    assert.ok(runner.warningIssues.some((w) => w.startsWith('ImageGate: no SARIF file was written at')), runner.stdout);
+});
+
+test('exit code 1 fails the task with "policy failures"', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml' }, exit: 1 });
+    assert.ok(runner.failed);
+    assert.deepEqual(runner.errorIssues, ['ImageGate: policy failures (exit code 1)']);
+    assert.match(runner.stdout, /##vso\[task\.complete result=Failed;\]ImageGate: policy failures \(exit code 1\)/);
+});
+
+test('exit code 2 fails the task with "input error"', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml' }, exit: 2 });
+    assert.ok(runner.failed);
+    assert.deepEqual(runner.errorIssues, ['ImageGate: input error (exit code 2)']);
+});
+
+test('an unexpected exit code fails the task and names the code', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml' }, exit: 134 });
+    assert.ok(runner.failed);
+    assert.deepEqual(runner.errorIssues, ['ImageGate: exited with code 134']);
+});
+
+test('a missing required input fails the task before anything runs', async () => {
+    const { runner, recorded } = await runTask({ inputs: { manifests: 'deploy/' } });
+    assert.equal(recorded, null, 'the binary must not run');
+    assert.equal(runner.invokedToolCount, 0);
+    assert.ok(runner.failed);
+    assert.deepEqual(runner.errorIssues, ['ImageGate: Input required: policies']);
+});
+
+test('a missing binary fails the task with its path', async () => {
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml' }, env: { IMAGEGATE_BINARY: '/nonexistent/imagegate' } });
+    assert.ok(runner.failed);
+    assert.deepEqual(runner.errorIssues, ['ImageGate: the imagegate binary is missing at /nonexistent/imagegate; reinstall the extension']);
+});
+
+test('the job token reaches the binary in its environment only, is registered as a secret, and is never printed otherwise', async () => {
+    const { runner, recorded } = await runTask({ inputs: { policies: 'p.yaml', comment: 'true' }, token: TOKEN, env: { SYSTEM_DEBUG: 'true' } });
+    assert.equal(recorded.token, TOKEN);
+    assert.ok(!recorded.args.some((a) => a.includes(TOKEN)), 'token in argv');
+    const lines = (runner.stdout + runner.stderr).split(/\r?\n/).filter((l) => l.includes(TOKEN));
+    assert.deepEqual(lines, [`##vso[task.setsecret]${TOKEN}`], 'the token may appear only in the setsecret command');
+    // The secret is registered before the command line is printed, so the agent masks from then on.
+    assert.ok(runner.stdout.indexOf('##vso[task.setsecret]') < runner.stdout.indexOf('[command]'));
+});
+
+test('no thread and no status: the token is not handed to the binary', async () => {
+    const { recorded, runner } = await runTask({ inputs: { policies: 'p.yaml', comment: 'false', prStatus: 'false' }, token: TOKEN });
+    assert.equal(recorded.token, null);
+    assert.ok(!runner.stdout.includes(TOKEN));
+});
+
+test('with task-lib mocked: the command line the agent would run, and mocked exit codes mapped to results', async () => {
+    for (const [code, succeeded] of [[0, true], [1, false], [2, false]]) {
+        const cmd = `${fakeBinary} scan --policies p.yaml --fail-on never --comment false --verbosity quiet`;
+        const { runner } = await runTask({
+            inputs: { policies: 'p.yaml', failOn: 'never', comment: 'false', verbosity: 'quiet' },
+            answers: { exec: { [cmd]: { code, stdout: 'scanned' } } },
+        });
+        assert.ok(runner.ran(cmd), `expected "${cmd}" in:\n${runner.stdout}`);
+        assert.equal(runner.succeeded, succeeded, `exit ${code}:\n${runner.stdout}`);
+    }
+});
