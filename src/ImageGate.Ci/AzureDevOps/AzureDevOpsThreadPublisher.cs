@@ -119,10 +119,12 @@ public sealed class AzureDevOpsThreadPublisher : IRunPublisher
     private OwnThread? FindOwnThread(string listBody)
     {
         using var doc = JsonDocument.Parse(listBody, new JsonDocumentOptions { MaxDepth = 64 });
-        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("value", out var threads)
-            || threads.ValueKind != JsonValueKind.Array)
+        // The service wraps lists as {"count": n, "value": [...]}; a bare array is accepted too.
+        var threads = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("value", out var value)
+            ? value : doc.RootElement;
+        if (threads.ValueKind != JsonValueKind.Array)
         {
-            throw new HttpRequestException("the thread list is not a JSON object with a 'value' array");
+            throw new HttpRequestException("the thread list is not a JSON array nor an object with a 'value' array");
         }
         foreach (var thread in threads.EnumerateArray())
         {
