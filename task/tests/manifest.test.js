@@ -57,3 +57,15 @@ test('pick lists default to one of their options; fail-on offers deny, warn and 
     const failOn = taskJson.inputs.find((i) => i.name === 'failOn');
     assert.deepEqual(Object.keys(failOn.options), ['deny', 'warn', 'never']);
 });
+
+test('the example pipeline uses the task by name and major version, with inputs task.json declares', () => {
+    const pipeline = fs.readFileSync(path.join(taskDir, '..', 'examples', 'azure-pipelines.yml'), 'utf8');
+    assert.match(pipeline, new RegExp(`^  - task: ${taskJson.name}@${taskJson.version.Major}$`, 'm'));
+    const block = pipeline.split(/^    inputs:$/m)[1].split(/^\s*$/m)[0];
+    const used = [...block.matchAll(/^      ([A-Za-z]+):/gm)].map((m) => m[1]);
+    assert.ok(used.length >= 5, block);
+    const declared = new Set(taskJson.inputs.map((i) => i.name));
+    assert.deepEqual(used.filter((name) => !declared.has(name)), []);
+    const required = taskJson.inputs.filter((i) => i.required && i.defaultValue === undefined).map((i) => i.name);
+    assert.deepEqual(required.filter((name) => !used.includes(name)), []);
+});
