@@ -5,8 +5,9 @@ namespace ImageGate.Ci.AzureDevOps;
 /// <summary>Chooses the Azure DevOps pull-request publishers of a run.</summary>
 public static class AzureDevOpsPublishers
 {
-    /// <summary>The thread publisher when <paramref name="thread"/> is on and the build is for a pull request, and the
-    /// status publisher when <paramref name="status"/> is on. A missing token or a refusal surfaces as a notice when publishing.</summary>
+    /// <summary>On pull-request builds (<c>SYSTEM_PULLREQUEST_PULLREQUESTID</c> set), the thread publisher when <paramref name="thread"/>
+    /// is on and the status publisher when <paramref name="status"/> is on; none otherwise. A missing token, a repository outside
+    /// Azure Repos or a refusal surfaces as a notice when publishing.</summary>
     /// <param name="context">The job's Azure Pipelines context (collection, project, repository, pull request, token).</param>
     /// <param name="thread">Post or update the pull-request thread.</param>
     /// <param name="status">Set the pull-request status.</param>
@@ -18,7 +19,7 @@ public static class AzureDevOpsPublishers
         ArgumentNullException.ThrowIfNull(context);
         options ??= new AzureDevOpsPublisherOptions();
         var publishers = new List<IRunPublisher>();
-        if (!thread && !status)
+        if ((!thread && !status) || context.PullRequestId is null)
         {
             return publishers;
         }
@@ -26,7 +27,7 @@ public static class AzureDevOpsPublishers
         var http = handler is null
             ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = options.RequestTimeout }
             : new HttpClient(handler, disposeHandler: false) { Timeout = options.RequestTimeout };
-        if (thread && context.PullRequestId is not null)
+        if (thread)
         {
             publishers.Add(new AzureDevOpsThreadPublisher(context, http, options));
         }

@@ -285,8 +285,9 @@ public sealed class AzureDevOpsPublisherTests
         StringAssert.Contains(outcome.Notices.Single(), "on GitHub, not Azure Repos");
 
         var ci = Context(stub, env => env.Remove("SYSTEM_PULLREQUEST_PULLREQUESTID"));
-        Assert.IsEmpty(AzureDevOpsPublishers.Create(ci, thread: true, status: false), "no thread publisher outside pull requests");
-        outcome = await Status(ci).PublishAsync(new PublishRequest(Failing, "", null), TestContext.CancellationToken);
+        Assert.IsEmpty(AzureDevOpsPublishers.Create(ci, thread: true, status: true), "no publisher outside pull requests");
+        using var http = new HttpClient();
+        outcome = await new AzureDevOpsStatusPublisher(ci, http).PublishAsync(new PublishRequest(Failing, "", null), TestContext.CancellationToken);
         StringAssert.Contains(outcome.Notices.Single(), "not a pull-request build");
 
         Assert.IsEmpty(stub.Requests);
