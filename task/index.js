@@ -29,12 +29,12 @@ function lines(name, required) {
     return tl.getDelimitedInput(name, LINES, required).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-/** One value per line, each passed as `flag value`. */
+/** `--flag=value` for each value: the inline form keeps a value that starts with `-` from being read as a flag. */
 function repeat(args, flag, values) {
-    for (const value of values) args.push(flag, value);
+    for (const value of values) args.push(`${flag}=${value}`);
 }
 
-/** Builds the imagegate argument list from the task inputs. Pure apart from reading inputs. */
+/** Builds the `imagegate scan` argument list from the task inputs. Flags of boolean inputs are given only when on. */
 function buildArguments() {
     const args = ['scan'];
     repeat(args, '--policies', lines('policies', true));
@@ -45,16 +45,16 @@ function buildArguments() {
     repeat(args, '--values', lines('values', false));
     const providers = (tl.getInput('credentialProviders', false) || '')
         .split(/[,\s]+/).map((p) => p.trim()).filter((p) => p.length > 0);
-    if (providers.length > 0) args.push('--credential-providers', providers.join(','));
-    repeat(args, '--registry-mirror', lines('registryMirrors', false));
-    args.push('--fail-on', tl.getInput('failOn', false) || 'deny');
+    repeat(args, '--credential-providers', providers);
+    repeat(args, '--registry-mirrors', lines('registryMirrors', false));
+    args.push(`--fail-on=${tl.getInput('failOn', false) || 'deny'}`);
     const sarif = tl.getInput('sarif', false);
-    if (sarif) args.push('--sarif', sarif);
-    args.push('--comment', tl.getBoolInput('comment', false) ? 'true' : 'false');
+    if (sarif) args.push(`--sarif=${sarif}`);
+    if (tl.getBoolInput('comment', false)) args.push('--comment');
     if (tl.getBoolInput('prStatus', false)) args.push('--pr-status');
     if (tl.getBoolInput('pinDigests', false)) args.push('--pin-digests');
     if (tl.getBoolInput('offline', false)) args.push('--offline');
-    args.push('--verbosity', tl.getInput('verbosity', false) || 'normal');
+    args.push(`--verbosity=${tl.getInput('verbosity', false) || 'normal'}`);
     return { args, sarif };
 }
 

@@ -14,9 +14,9 @@ if (record) {
         azureTask: process.env.IMAGEGATE_AZURE_TASK || null,
     }));
 }
-const sarif = args.indexOf('--sarif');
-if (sarif >= 0 && process.env.IMAGEGATE_FAKE_NO_SARIF !== 'true') {
-    fs.writeFileSync(args[sarif + 1], JSON.stringify({ version: '2.1.0', runs: [] }));
+const sarif = args.find((a) => a.startsWith('--sarif='));
+if (sarif && process.env.IMAGEGATE_FAKE_NO_SARIF !== 'true') {
+    fs.writeFileSync(sarif.slice('--sarif='.length), JSON.stringify({ version: '2.1.0', runs: [] }));
 }
 process.stdout.write('##vso[task.logissue type=error;sourcepath=deploy/web.yaml;linenumber=12;code=check-signature]web: image not signed\n');
 process.exit(Number(process.env.IMAGEGATE_FAKE_EXIT || '0'));

@@ -67,23 +67,24 @@ test('every input becomes an explicit flag, in a fixed order, with values contai
     assert.ok(recorded, 'the binary was not started:\n' + runner.stdout + runner.stderr);
     assert.deepEqual(recorded.args, [
         'scan',
-        '--policies', 'policies/require-signed.yaml',
-        '--policies', 'policies/notary.yaml',
-        '--manifests', 'deploy/**/*.yaml',
-        '--manifests', 'rendered/web chart.yaml',
-        '--exclude', 'deploy/test/**',
-        '--exceptions', 'exceptions/',
-        '--cluster-resources', 'cluster/namespaces.yaml',
-        '--values', 'values.yaml',
-        '--credential-providers', 'azure,github',
-        '--registry-mirror', 'registry.example=oci:layouts/registry',
-        '--fail-on', 'warn',
-        '--sarif', 'out/imagegate.sarif',
-        '--comment', 'true',
+        '--policies=policies/require-signed.yaml',
+        '--policies=policies/notary.yaml',
+        '--manifests=deploy/**/*.yaml',
+        '--manifests=rendered/web chart.yaml',
+        '--exclude=deploy/test/**',
+        '--exceptions=exceptions/',
+        '--cluster-resources=cluster/namespaces.yaml',
+        '--values=values.yaml',
+        '--credential-providers=azure',
+        '--credential-providers=github',
+        '--registry-mirrors=registry.example=oci:layouts/registry',
+        '--fail-on=warn',
+        '--sarif=out/imagegate.sarif',
+        '--comment',
         '--pr-status',
         '--pin-digests',
         '--offline',
-        '--verbosity', 'detailed',
+        '--verbosity=detailed',
     ]);
     assert.equal(fs.realpathSync(recorded.cwd), fs.realpathSync(work));
     assert.equal(recorded.azureTask, 'true');
@@ -94,8 +95,14 @@ test('every input becomes an explicit flag, in a fixed order, with values contai
 
 test('defaults: only policies given gives the minimal argument list', async () => {
     const { runner, recorded } = await runTask({ inputs: { policies: 'policies/' } });
-    assert.deepEqual(recorded.args, ['scan', '--policies', 'policies/', '--fail-on', 'deny', '--comment', 'false', '--verbosity', 'normal']);
+    assert.deepEqual(recorded.args, ['scan', '--policies=policies/', '--fail-on=deny', '--verbosity=normal']);
     assert.ok(runner.succeeded, runner.stdout);
+});
+
+test('a value that starts with a dash stays a value (inline --flag=value form)', async () => {
+    const { recorded } = await runTask({ inputs: { policies: '--offline', manifests: '-deploy.yaml' } });
+    assert.deepEqual(recorded.args.slice(0, 3), ['scan', '--policies=--offline', '--manifests=-deploy.yaml']);
+    assert.ok(!recorded.args.includes('--offline'));
 });
 
 test('exit code 0 succeeds, the binary\'s logging commands pass through, and SARIF goes to CodeAnalysisLogs', async () => {
@@ -172,7 +179,7 @@ test('no thread and no status: the token is not handed to the binary', async () 
 
 test('with task-lib mocked: the command line the agent would run, and mocked exit codes mapped to results', async () => {
     for (const [code, succeeded] of [[0, true], [1, false], [2, false]]) {
-        const cmd = `${fakeBinary} scan --policies p.yaml --fail-on never --comment false --verbosity quiet`;
+        const cmd = `${fakeBinary} scan --policies=p.yaml --fail-on=never --verbosity=quiet`;
         const { runner } = await runTask({
             inputs: { policies: 'p.yaml', failOn: 'never', comment: 'false', verbosity: 'quiet' },
             answers: { exec: { [cmd]: { code, stdout: 'scanned' } } },
