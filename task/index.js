@@ -66,6 +66,27 @@ function accessToken() {
     return fromEndpoint || process.env.SYSTEM_ACCESSTOKEN || undefined;
 }
 
+/** Largest SARIF file read to count findings; a larger one is published but not counted. */
+const MAX_SARIF_BYTES = 64 * 1024 * 1024;
+
+/** Findings in a SARIF file that are errors or warnings (failed results, any level but note); null when unreadable. */
+function sarifIssueCount(file) {
+    try {
+        if (fs.statSync(file).size > MAX_SARIF_BYTES) return null;
+        const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+        let count = 0;
+        for (const run of Array.isArray(log.runs) ? log.runs : []) {
+            for (const result of Array.isArray(run.results) ? run.results : []) {
+                const failed = result.kind === undefined || result.kind === 'fail';
+                if (failed && (result.level === 'error' || result.level === 'warning' || result.level === undefined)) count++;
+            }
+        }
+        return count;
+    } catch {
+        return null;
+    }
+}
+
 /** Makes the shipped binary executable: extracting a task package may drop the mode bits. */
 function ensureExecutable(file) {
     if (process.platform === 'win32') return;
@@ -111,7 +132,12 @@ async function run() {
             }
         }
         tl.setVariable('exitCode', String(code), false, true);
-        const outcome = EXIT_CODES[code] || { result: tl.TaskResult.Failed, message: `ImageGate: exited with code ${code}` };
+        let outcome = EXIT_CODES[code] || { result: tl.TaskResult.Failed, message: `ImageGate: exited with code ${code}` };
+        const issues = code === 0 && sarif ? sarifIssueCount(path.resolve(workingDirectory, sarif)) : null;
+        if (issues) {
+            // Nothing blocks, but findings exist (Warn policies, or fail-on never): a yellow step, not a green one.
+            outcome = { result: tl.TaskResult.SucceededWithIssues, message: `ImageGate: ${issues} finding(s) that do not block` };
+        }
         tl.setResult(outcome.result, outcome.message);
     } catch (err) {
         tl.setResult(tl.TaskResult.Failed, `ImageGate: ${err && err.message ? err.message : err}`);

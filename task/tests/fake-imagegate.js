@@ -16,7 +16,8 @@ if (record) {
 }
 const sarif = args.find((a) => a.startsWith('--sarif='));
 if (sarif && process.env.IMAGEGATE_FAKE_NO_SARIF !== 'true') {
-    fs.writeFileSync(sarif.slice('--sarif='.length), JSON.stringify({ version: '2.1.0', runs: [] }));
+    const results = JSON.parse(process.env.IMAGEGATE_FAKE_SARIF_RESULTS || '[]');
+    fs.writeFileSync(sarif.slice('--sarif='.length), JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'ImageGate' } }, results }] }));
 }
 process.stdout.write('##vso[task.logissue type=error;sourcepath=deploy/web.yaml;linenumber=12;code=check-signature]web: image not signed\n');
 process.exit(Number(process.env.IMAGEGATE_FAKE_EXIT || '0'));

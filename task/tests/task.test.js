@@ -116,6 +116,17 @@ test('exit code 0 succeeds, the binary\'s logging commands pass through, and SAR
     assert.match(runner.stdout, /^##vso\[task\.complete result=Succeeded;\]ImageGate: no blocking findings$/m);
 });
 
+test('exit code 0 with findings that do not block (Warn, or fail-on never) succeeds with issues', async () => {
+    const results = [
+        { ruleId: 'a', level: 'warning', message: { text: 'unpinned' } },
+        { ruleId: 'b', level: 'error', message: { text: 'unsigned' } },
+        { ruleId: 'c', level: 'note', message: { text: 'audit only' } },
+    ];
+    const { runner } = await runTask({ inputs: { policies: 'p.yaml', sarif: 'x.sarif', failOn: 'never' }, env: { IMAGEGATE_FAKE_SARIF_RESULTS: JSON.stringify(results) } });
+    assert.match(runner.stdout, /^##vso\[task\.complete result=SucceededWithIssues;\]ImageGate: 2 finding\(s\) that do not block$/m);
+    assert.deepEqual(runner.warningIssues, ['ImageGate: 2 finding(s) that do not block']);
+});
+
 test('publishSarif false: the SARIF file is written but not uploaded', async () => {
     const { runner } = await runTask({ inputs: { policies: 'p.yaml', sarif: 'x.sarif', publishSarif: 'false' } });
     assert.ok(runner.succeeded);
