@@ -2,7 +2,7 @@
 # Packages the Azure DevOps extension (the ImageGate task with the self-contained imagegate binary) with
 # tfx-cli into artifacts/azure-task/*.vsix. Works offline once the task's npm dependencies are installed.
 # Usage: bash scripts/package-azure-task.sh [--binary PATH] [--out DIR]
-#   --binary PATH  use this imagegate binary instead of publishing a self-contained linux-x64 one
+#   --binary PATH  use this imagegate binary instead of the linux-x64 one scripts/publish.sh makes
 #   --out DIR      where to write the .vsix (default artifacts/azure-task)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,9 +21,9 @@ if [ ! -x "$task/node_modules/.bin/tfx" ]; then
   exit 1
 fi
 if [ -z "$binary" ]; then
-  dotnet publish "$root/src/ImageGate.Cli" -c Release -r linux-x64 --self-contained true \
-    -p:PublishSingleFile=true -p:PublishReadyToRun=true -o "$out/publish" -nologo -v q
-  binary="$out/publish/imagegate"
+  # The release binary, as scripts/publish.sh makes it for every distribution channel.
+  bash "$root/scripts/publish.sh" linux-x64
+  binary="$root/artifacts/imagegate/imagegate"
 fi
 [ -f "$binary" ] || { echo "package-azure-task: no imagegate binary at $binary" >&2; exit 1; }
 
@@ -47,4 +47,9 @@ mkdir -p "$out"
   --override "{\"version\": \"$version\"}" --output-path "$out" --no-prompt --no-color >"$stage/tfx.log" 2>&1 \
   || { cat "$stage/tfx.log" >&2; exit 1; }
 vsix=$(ls -t "$out"/*.vsix | head -n 1)
-echo "packaged: $vsix ($(du -k "$vsix" | cut -f1) KiB)"
+kib=$(du -k "$vsix" | cut -f1)
+echo "packaged: $vsix ($kib KiB)"
+# The Marketplace and Azure DevOps Server refuse extensions over 25 MiB unless their limit is raised.
+if [ "$kib" -gt 25600 ]; then
+  echo "package-azure-task: warning: $vsix is larger than 25 MiB, the default upload limit of the Marketplace and Azure DevOps Server" >&2
+fi
