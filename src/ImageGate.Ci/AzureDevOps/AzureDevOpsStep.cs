@@ -3,9 +3,9 @@ using ImageGate.Reporting;
 
 namespace ImageGate.Ci.AzureDevOps;
 
-/// <summary>What <c>imagegate scan</c> writes on Azure Pipelines: secrets masked, findings as <c>task.logissue</c> at their
-/// manifest lines, and, in a script step (not under the ImageGate task, which does it itself), the SARIF file published
-/// as <c>CodeAnalysisLogs</c> and the step result.</summary>
+/// <summary>What <c>imagegate scan</c> adds on Azure Pipelines to the secret marks and <c>task.logissue</c> findings: in a
+/// script step (not under the ImageGate task, which does it itself), the SARIF file published as <c>CodeAnalysisLogs</c> and
+/// the step result; and the pull-request publishers of the job.</summary>
 public sealed class AzureDevOpsStep
 {
     /// <summary>Set by the ImageGate task for the binary it runs: the task publishes SARIF and sets the result.</summary>
@@ -37,19 +37,6 @@ public sealed class AzureDevOpsStep
         var context = AzureDevOpsContext.FromEnvironment(environment);
         return context.IsPipeline ? new AzureDevOpsStep(context, environment, stdout) : null;
     }
-
-    /// <summary>Masks a secret in all later output of the job (one line; longer values are masked line by line).</summary>
-    public void MaskSecret(string secret)
-    {
-        ArgumentNullException.ThrowIfNull(secret);
-        foreach (var line in secret.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            AzureDevOpsCommands.SetSecret(stdout, line);
-        }
-    }
-
-    /// <summary>Writes the findings as <c>task.logissue</c> commands (errors for Deny, warnings for Warn).</summary>
-    public void WriteIssues(RunResult result, ReportOptions options) => new AzureDevOpsReporter(options).Write(result, stdout);
 
     /// <summary>Writes a publisher's notice as a warning issue, so it shows on the run's summary page.</summary>
     public void WriteNotice(string publisher, string notice) => AzureDevOpsCommands.Warning(stdout, publisher + ": " + notice);

@@ -40,21 +40,18 @@ public sealed class AzureDevOpsStepTests
     }
 
     [TestMethod]
-    public void Script_step_logs_issues_at_manifest_lines_publishes_sarif_and_sets_the_result()
+    public void Script_step_publishes_sarif_and_sets_the_result()
     {
         using var files = new TestFiles("azure-step");
-        var root = files.Root;
         var sarif = files.Write("CodeAnalysisLogs/imagegate.sarif", "{}");
         var (step, output) = Step(Pipeline);
         Assert.IsFalse(step.UnderTask);
         var result = new RunResult([Failure(ValidationAction.Deny)]);
-        step.WriteIssues(result, new ReportOptions { RepositoryRoot = root });
         step.Finish(result, FailOn.Deny, sarif);
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.HasCount(3, lines, output.ToString());
-        StringAssert.StartsWith(lines[0], $"##vso[task.logissue type=error;sourcepath={Path.Combine(root, "deploy", "web.yaml")};linenumber=12;columnnumber=7;");
-        Assert.AreEqual($"##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs]{sarif}", lines[1]);
-        Assert.AreEqual("##vso[task.complete result=Failed;]ImageGate: 1 blocking finding(s)", lines[2]);
+        Assert.HasCount(2, lines, output.ToString());
+        Assert.AreEqual($"##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs]{sarif}", lines[0]);
+        Assert.AreEqual("##vso[task.complete result=Failed;]ImageGate: 1 blocking finding(s)", lines[1]);
     }
 
     [TestMethod]
@@ -75,13 +72,11 @@ public sealed class AzureDevOpsStepTests
     }
 
     [TestMethod]
-    public void Secrets_are_masked_line_by_line_and_notices_become_warnings()
+    public void Notices_become_warnings()
     {
         var (step, output) = Step(Pipeline);
-        step.MaskSecret("first-line\nsecond-line");
         step.WriteNotice("azure-devops-thread", "Azure DevOps refused to create the pull-request thread (HTTP 403).");
         Assert.AreEqual(
-            "##vso[task.setsecret]first-line\n##vso[task.setsecret]second-line\n" +
             "##vso[task.logissue type=warning]azure-devops-thread: Azure DevOps refused to create the pull-request thread (HTTP 403).\n",
             output.ToString());
     }
