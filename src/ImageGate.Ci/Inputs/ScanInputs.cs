@@ -73,6 +73,9 @@ public sealed record ScanInputs
     /// <summary>Create a check run with annotations (<c>check-run</c>, opt-in).</summary>
     public bool CheckRun { get; init; }
 
+    /// <summary>Set an Azure DevOps pull-request status (<c>pr-status</c>, opt-in).</summary>
+    public bool PrStatus { get; init; }
+
     /// <summary>Rewrite manifests to the verified <c>repo:tag@digest</c> (<c>pin-digests</c>).</summary>
     public bool PinDigests { get; init; }
 

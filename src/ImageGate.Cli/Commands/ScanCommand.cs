@@ -1,3 +1,4 @@
+using ImageGate.Ci.AzureDevOps;
 using ImageGate.Ci.GitHub;
 using ImageGate.Ci.GitHub.Runner;
 using ImageGate.Ci.Inputs;
@@ -112,6 +113,18 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         {
             throw new UsageException(ex.Message);
         }
+        AzureDevOpsStep? azureStep = null;
+        if (ci.Azure is not null)
+        {
+            try
+            {
+                azureStep = AzureDevOpsStep.Detect(env, context.Stdout);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+        }
         if (!context.VerbosityGiven && inputs.Verbosity is { } verbosity)
         {
             context.Logging.Dispose();
@@ -176,6 +189,8 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         {
             registries.WriteStats(context.Stderr);
         }
+        // In a script step: the SARIF file as the CodeAnalysisLogs artifact, and the step result (the ImageGate task does both itself).
+        azureStep?.Finish(result, inputs.FailOn, inputs.SarifPath is null ? null : context.FullPath(inputs.SarifPath));
         return result.ExitCode(inputs.FailOn);
     }
 

@@ -1,6 +1,8 @@
+using ImageGate.Ci.AzureDevOps;
 using ImageGate.Ci.GitHub;
 using ImageGate.Ci.Inputs;
 using ImageGate.Ci.Publishing;
+using ImageGate.Reporting;
 
 namespace ImageGate.Cli.Scan;
 
@@ -17,10 +19,19 @@ public delegate IReadOnlyList<IRunPublisher> RunPublisherFactory(PublisherContex
 /// <summary>The composition root of <c>scan</c>'s pull-request publishing: platform publishers are added here.</summary>
 public static class ScanPublishers
 {
-    /// <summary>The publishers for a run (none yet: comment and check-run publishers plug in here).</summary>
+    /// <summary>The publishers for a run. On Azure Pipelines pull-request builds: the pull-request thread when
+    /// <c>comment</c> is on and the pull-request status when <c>pr-status</c> is on.</summary>
+    /// <exception cref="InvalidDataException">An Azure Pipelines variable is malformed.</exception>
     public static IReadOnlyList<IRunPublisher> Create(PublisherContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return [];
+        var publishers = new List<IRunPublisher>();
+        if (!context.GitHub.IsActions && AzurePipelinesSecrets.IsAzurePipelines(context.Environment))
+        {
+            publishers.AddRange(AzureDevOpsPublishers.Create(
+                AzureDevOpsContext.FromEnvironment(context.Environment), context.Inputs.Comment, context.Inputs.PrStatus,
+                options: new AzureDevOpsPublisherOptions { Report = new ReportOptions { FailOn = context.Inputs.FailOn } }));
+        }
+        return publishers;
     }
 }
