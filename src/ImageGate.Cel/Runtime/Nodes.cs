@@ -334,7 +334,7 @@ internal sealed class BinaryOpNode(Node left, Node right, Func<object, object, o
         var r = right.Eval(f);
         if (r is CelError) return r;
         f.AddCost(1);
-        return Tag(op(l, r));
+        return Tag(ValueLimits.Charge(f, op(l, r)));
     }
 }
 
@@ -370,7 +370,7 @@ internal sealed class CallNode(string name, Node[] args, CelOverload[] candidate
             {
                 try
                 {
-                    return Tag(o.Impl(vals));
+                    return Tag(ValueLimits.Charge(f, o.Impl(vals)));
                 }
                 catch (CostLimitExceededException) { throw; }
                 catch (OperationCanceledException) { throw; }
@@ -396,7 +396,7 @@ internal sealed class Call1Node(string name, Node arg, CelOverload overload) : N
         var a = arg.Eval(f);
         if (a is CelError) return a;
         if (!CelOverload.Matches(_p, a)) return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)})'") { ExprId = Id };
-        try { return Tag(_fn(a)); }
+        try { return Tag(ValueLimits.Charge(f, _fn(a))); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }
@@ -417,7 +417,7 @@ internal sealed class Call2Node(string name, Node a0, Node a1, CelOverload overl
         if (b is CelError) return b;
         if (!CelOverload.Matches(_p0, a) || !CelOverload.Matches(_p1, b))
             return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)}, {Values.TypeName(b)})'") { ExprId = Id };
-        try { return Tag(_fn(a, b)); }
+        try { return Tag(ValueLimits.Charge(f, _fn(a, b))); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }
