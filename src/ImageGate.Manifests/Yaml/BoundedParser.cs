@@ -62,23 +62,13 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
         return true;
     }
 
-    /// <summary>Only the core schema's tags are read: Kubernetes decodes others (<c>!!binary</c>, local tags)
-    /// differently or not at all, so the value checked would not be the value deployed.</summary>
     private void CheckTag(NodeEvent node)
     {
-        if (node.Tag.IsEmpty || node.Tag.IsNonSpecific || AllowedTags.Contains(node.Tag.Value))
+        if (!YamlTags.IsSupported(node.Tag))
         {
-            return;
+            throw Error(node.Start, YamlTags.Unsupported(node.Tag));
         }
-        throw Error(node.Start, $"the YAML tag '{Shorten(node.Tag.Value)}' is not supported (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!map, !!seq and !!timestamp)");
     }
-
-    private static readonly HashSet<string> AllowedTags = new(
-        new[] { "str", "int", "float", "bool", "null", "map", "seq", "timestamp" }.Select(t => "tag:yaml.org,2002:" + t),
-        StringComparer.Ordinal);
-
-    private static string Shorten(string tag) =>
-        (tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal) ? "!!" + tag["tag:yaml.org,2002:".Length..] : tag) is var t && t.Length > 80 ? t[..80] + "..." : t;
 
     private ManifestException Error(Mark at, string reason) => new(file, (int)at.Line, (int)at.Column, reason);
 }
