@@ -21,6 +21,20 @@ public static class ValueLimits
     internal static CelError ListTooLong(long length) =>
         new($"list of {length} elements exceeds the limit of {MaxListLength}");
 
+    /// <summary>Charges the traversal of a large argument (a function reads its string, bytes or list once at
+    /// least), so that calls over big inputs inside comprehensions run out of budget instead of time.</summary>
+    internal static void ChargeArgument(Frame f, object value)
+    {
+        var size = value switch
+        {
+            string s => s.Length,
+            CelBytes b => b.Data.Length,
+            CelList l => l.Count,
+            _ => 0,
+        };
+        if (size >= SizePerCost) f.AddCost(size / SizePerCost);
+    }
+
     /// <summary>Checks a produced value against the limits and charges its size to the cost budget.</summary>
     internal static object Charge(Frame f, object value)
     {

