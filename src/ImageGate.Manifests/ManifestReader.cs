@@ -59,13 +59,33 @@ public sealed class ManifestReader
                 throw new ManifestException(display, null, null,
                     $"file is {info.Length} bytes, larger than the limit of {_options.Limits.MaxFileBytes} bytes");
             }
-            text = File.ReadAllText(full);
+            CheckLinkStaysInside(full, display);
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+            text = SourceText.Read(stream, display, _options.Limits.MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ManifestException(display, null, null, "cannot read the file: " + e.Message, e);
         }
         return ReadText(text, display, Path.GetDirectoryName(full));
+    }
+
+    /// <summary>A file in the working directory that is (or passes through) a symbolic link must stay in it: a
+    /// link in a pull request could otherwise make the run read any file of the machine.</summary>
+    private void CheckLinkStaysInside(string full, string display)
+    {
+        var workspace = Path.GetFullPath(_options.WorkingDirectory);
+        if (!Discovery.RealPath.IsInside(full, workspace))
+        {
+            return;
+        }
+        var real = Discovery.RealPath.Resolve(full)
+            ?? throw new ManifestException(display, null, null, "symbolic links loop or nest too deeply");
+        var realWorkspace = Discovery.RealPath.Resolve(workspace) ?? workspace;
+        if (!Discovery.RealPath.IsInside(real, realWorkspace))
+        {
+            throw new ManifestException(display, null, null, "symbolic link points outside the working directory; not read");
+        }
     }
 
     /// <summary>Reads standard input (or any reader), bounded by the file size limit.</summary>

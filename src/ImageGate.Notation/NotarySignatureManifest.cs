@@ -27,15 +27,7 @@ public sealed record NotarySignatureManifest(BlobDescriptor Envelope, BlobDescri
         {
             throw new FormatException($"the signature manifest is {manifest.Length} bytes, more than {MaxManifestBytes}");
         }
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(manifest, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 });
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"the signature manifest is not valid JSON: {e.Message}");
-        }
+        var doc = StrictJson.Parse(manifest, 32, reason => new FormatException($"the signature manifest is {reason}"));
         using (doc)
         {
             var root = doc.RootElement;

@@ -206,7 +206,7 @@ internal static class SignedPayload
     {
         try
         {
-            using var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 });
+            using var doc = StrictJson.Parse(payload, 32, reason => Bad($"the payload is {reason}"));
             if (doc.RootElement.ValueKind != JsonValueKind.Object ||
                 !doc.RootElement.TryGetProperty("targetArtifact", out var t) || t.ValueKind != JsonValueKind.Object)
             {

@@ -6,6 +6,8 @@ namespace ImageGate.Cel.Library;
 /// <summary>Implements <c>string.format(list)</c>: %s %d %f %e %x %X %o %b and %%, with optional precision.</summary>
 internal static class Formatter
 {
+    private const int MaxPrecision = 1000;
+
     public static object Format(string fmt, object[] args)
     {
         var sb = new StringBuilder();
@@ -22,6 +24,9 @@ internal static class Formatter
                 var ps = ++i;
                 while (i < fmt.Length && char.IsAsciiDigit(fmt[i])) i++;
                 if (i == ps || i >= fmt.Length) return new CelError("unable to find end of precision specifier");
+                // A precision is digits the result must hold: bound it before it turns into memory.
+                if (i - ps > 4 || int.Parse(fmt[ps..i], CultureInfo.InvariantCulture) > MaxPrecision)
+                    return new CelError($"precision {fmt[ps..i]} exceeds the limit of {MaxPrecision}");
                 precision = int.Parse(fmt[ps..i], CultureInfo.InvariantCulture);
             }
             var verb = fmt[i];

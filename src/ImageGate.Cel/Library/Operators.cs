@@ -1,3 +1,5 @@
+using ImageGate.Cel.Runtime;
+
 namespace ImageGate.Cel.Library;
 
 /// <summary>Arithmetic, ordering, indexing and membership operators.</summary>
@@ -18,8 +20,12 @@ internal static class Operators
                 return r < x ? CelError.UintOverflow : r;
             }
             case double x when b is double y: return x + y;
-            case string x when b is string y: return string.Concat(x, y);
-            case CelBytes x when b is CelBytes y: return new CelBytes([.. x.Data, .. y.Data]);
+            case string x when b is string y:
+                return (long)x.Length + y.Length > ValueLimits.MaxStringLength ? ValueLimits.StringTooLong((long)x.Length + y.Length) : string.Concat(x, y);
+            case CelBytes x when b is CelBytes y:
+                return (long)x.Data.Length + y.Data.Length > ValueLimits.MaxStringLength
+                    ? new CelError($"bytes of length {(long)x.Data.Length + y.Data.Length} exceed the limit of {ValueLimits.MaxStringLength}")
+                    : new CelBytes([.. x.Data, .. y.Data]);
             case CelDuration x when b is CelDuration y: return CheckDuration(x.Nanos + y.Nanos);
             case CelTimestamp x when b is CelDuration y: return CheckTimestamp(x.Nanos + y.Nanos);
             case CelDuration x when b is CelTimestamp y: return CheckTimestamp(x.Nanos + y.Nanos);
@@ -30,6 +36,7 @@ internal static class Operators
             var lb = Values.ListToArray(b);
             if (la.Length == 0) return b is CelList ? b : new CelList(lb);
             if (lb.Length == 0) return a is CelList ? a : new CelList(la);
+            if ((long)la.Length + lb.Length > ValueLimits.MaxListLength) return ValueLimits.ListTooLong((long)la.Length + lb.Length);
             return new CelList([.. la, .. lb]);
         }
         return CelError.NoSuchOverload("_+_", a, b);

@@ -1,3 +1,4 @@
+using ImageGate.Cel.Runtime;
 using System.Globalization;
 using System.Text;
 
@@ -112,6 +113,10 @@ internal static class StringsLibrary
     private static object Replace(string s, string old, string repl, long n)
     {
         if (n == 0) return s;
+        // Each replacement can multiply the length: measure the result before building it.
+        var occurrences = old.Length == 0 ? s.Length + 1L : CountOccurrences(s, old, n);
+        var length = s.Length + Math.Min(occurrences, n < 0 ? long.MaxValue : n) * ((long)repl.Length - old.Length);
+        if (length > ValueLimits.MaxStringLength) return ValueLimits.StringTooLong(length);
         if (n < 0) return old.Length == 0 ? ReplaceEmpty(s, repl, int.MaxValue) : s.Replace(old, repl, StringComparison.Ordinal);
         if (old.Length == 0) return ReplaceEmpty(s, repl, n);
         var sb = new StringBuilder();
@@ -125,6 +130,16 @@ internal static class StringsLibrary
         }
         sb.Append(s, pos, s.Length - pos);
         return sb.ToString();
+    }
+
+    private static long CountOccurrences(string s, string old, long n)
+    {
+        long count = 0;
+        for (var i = s.IndexOf(old, StringComparison.Ordinal); i >= 0 && (n < 0 || count < n); i = s.IndexOf(old, i + old.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
     }
 
     private static string ReplaceEmpty(string s, string repl, long n)
@@ -143,6 +158,9 @@ internal static class StringsLibrary
     private static object Split(string s, string sep, long n)
     {
         if (n == 0) return CelList.Empty;
+        var pieces = sep.Length == 0 ? s.Length : CountOccurrences(s, sep, -1) + 1;
+        if (n > 0) pieces = Math.Min(pieces, n);
+        if (pieces > ValueLimits.MaxListLength) return ValueLimits.ListTooLong(pieces);
         string[] parts;
         if (sep.Length == 0)
         {
@@ -188,6 +206,7 @@ internal static class StringsLibrary
             if (items[i] is not string str) return new CelError($"join: list element is {Values.TypeName(items[i])}, not string");
             if (i > 0) sb.Append(sep);
             sb.Append(str);
+            if (sb.Length > ValueLimits.MaxStringLength) return ValueLimits.StringTooLong(sb.Length);
         }
         return sb.ToString();
     }

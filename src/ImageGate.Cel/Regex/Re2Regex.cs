@@ -242,6 +242,10 @@ public sealed class Re2Regex
             {
                 append(m, sb);
                 replaced++;
+                if (sb.Length > MaxInputLength)
+                {
+                    throw new ArgumentException($"replacing builds a string longer than the limit of {MaxInputLength} characters");
+                }
             }
             lastMatchEnd = end;
             int width = CodePointWidth(input, searchPos);

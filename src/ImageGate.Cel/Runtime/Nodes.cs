@@ -334,7 +334,9 @@ internal sealed class BinaryOpNode(Node left, Node right, Func<object, object, o
         var r = right.Eval(f);
         if (r is CelError) return r;
         f.AddCost(1);
-        return Tag(op(l, r));
+        ValueLimits.ChargeArgument(f, l);
+        ValueLimits.ChargeArgument(f, r);
+        return Tag(ValueLimits.Charge(f, op(l, r)));
     }
 }
 
@@ -360,6 +362,7 @@ internal sealed class CallNode(string name, Node[] args, CelOverload[] candidate
         {
             var v = args[i].Eval(f);
             if (v is CelError) return v;
+            ValueLimits.ChargeArgument(f, v);
             vals[i] = v;
         }
         foreach (var o in candidates)
@@ -370,7 +373,7 @@ internal sealed class CallNode(string name, Node[] args, CelOverload[] candidate
             {
                 try
                 {
-                    return Tag(o.Impl(vals));
+                    return Tag(ValueLimits.Charge(f, o.Impl(vals)));
                 }
                 catch (CostLimitExceededException) { throw; }
                 catch (OperationCanceledException) { throw; }
@@ -395,8 +398,9 @@ internal sealed class Call1Node(string name, Node arg, CelOverload overload) : N
         f.AddCost(1);
         var a = arg.Eval(f);
         if (a is CelError) return a;
+        ValueLimits.ChargeArgument(f, a);
         if (!CelOverload.Matches(_p, a)) return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)})'") { ExprId = Id };
-        try { return Tag(_fn(a)); }
+        try { return Tag(ValueLimits.Charge(f, _fn(a))); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }
@@ -415,9 +419,11 @@ internal sealed class Call2Node(string name, Node a0, Node a1, CelOverload overl
         if (a is CelError) return a;
         var b = a1.Eval(f);
         if (b is CelError) return b;
+        ValueLimits.ChargeArgument(f, a);
+        ValueLimits.ChargeArgument(f, b);
         if (!CelOverload.Matches(_p0, a) || !CelOverload.Matches(_p1, b))
             return new CelError($"found no matching overload for '{name}' applied to '({Values.TypeName(a)}, {Values.TypeName(b)})'") { ExprId = Id };
-        try { return Tag(_fn(a, b)); }
+        try { return Tag(ValueLimits.Charge(f, _fn(a, b))); }
         catch (CostLimitExceededException) { throw; }
         catch (Exception ex) when (ex is not OperationCanceledException) { return new CelError($"{name}: {ex.Message}") { ExprId = Id }; }
     }

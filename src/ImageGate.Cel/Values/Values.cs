@@ -276,6 +276,8 @@ public static class Values
             case CelOptional x:
                 return b is CelOptional y && x.HasValue == y.HasValue && (!x.HasValue || Equal(x.Value!, y.Value!));
         }
+        // Host data can nest deeper than the stack allows: fail with an error value rather than a crash.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (IsList(a))
         {
             if (!IsList(b)) return false;

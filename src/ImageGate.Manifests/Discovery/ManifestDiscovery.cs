@@ -188,12 +188,30 @@ public static class ManifestDiscovery
                 }
                 else if (include is not null ? include.IsMatch(relative) && HasManifestExtension(entry.Name) : HasManifestExtension(entry.Name))
                 {
+                    if (entry.LinkTarget is not null)
+                    {
+                        CheckLinkStaysInside(entry.FullName, root, options);
+                    }
                     found.Add((relative, entry.FullName));
                 }
             }
         }
         found.Sort((a, b) => string.CompareOrdinal(a.Relative, b.Relative));
         return found.Select(f => f.Full).ToList();
+    }
+
+    /// <summary>A linked file found by walking must resolve inside the walked folder: otherwise a link committed
+    /// in a pull request could make the run read (and report on) any file of the machine, or a device that never ends.</summary>
+    private static void CheckLinkStaysInside(string file, string root, DiscoveryOptions options)
+    {
+        var display = PathDisplay.For(file, options.WorkingDirectory);
+        var real = RealPath.Resolve(file) ?? throw new ManifestException(display, null, null, "symbolic links loop or nest too deeply");
+        var realRoot = RealPath.Resolve(root) ?? root;
+        if (!RealPath.IsInside(real, realRoot))
+        {
+            throw new ManifestException(display, null, null,
+                $"symbolic link points outside the folder being scanned ({PathDisplay.For(root, options.WorkingDirectory)}); not read");
+        }
     }
 
     private static bool IsExcluded(string displayPath, string name, List<Glob> excludes) =>

@@ -22,7 +22,7 @@ public static class WorkloadImages
     public static bool IsWorkload(string kind) => PodSpecPath(kind) is not null;
 
     /// <summary>The images of a workload object in source order (empty for other kinds or when there is no pod spec).
-    /// Containers without a scalar <c>image</c> are left out.</summary>
+    /// Containers without an image are left out; an image that is a mapping or a list is a <see cref="ManifestException"/>.</summary>
     public static IReadOnlyList<ContainerImage> Extract(YamlMappingNode root, string kind, string file, string fieldPrefix = "")
     {
         var path = PodSpecPath(kind);
@@ -49,7 +49,18 @@ public static class WorkloadImages
             }
             for (var i = 0; i < list.Children.Count; i++)
             {
-                if (list.Children[i] is not YamlMappingNode container || container.Get("image") is not YamlScalarNode { Value: { } image } imageNode)
+                if (list.Children[i] is not YamlMappingNode container)
+                {
+                    continue;
+                }
+                var imageField = container.Get("image");
+                if (imageField is YamlMappingNode or YamlSequenceNode)
+                {
+                    // The API server rejects it; an image we cannot read must not let the object pass unchecked.
+                    var at = YamlNodes.SpanOf(imageField, file);
+                    throw new ManifestException(file, at.StartLine, at.StartColumn, $"{prefix}.{listName}[{i}].image must be a string");
+                }
+                if (imageField is not YamlScalarNode { Value: { } image } imageNode)
                 {
                     continue;
                 }

@@ -35,6 +35,7 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
                 DocumentHasAlias.Add(false);
                 break;
             case MappingStart or SequenceStart:
+                CheckTag((NodeEvent)current);
                 _depth++;
                 if (_depth > limits.MaxDepth)
                 {
@@ -43,6 +44,9 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
                 break;
             case MappingEnd or SequenceEnd:
                 _depth--;
+                break;
+            case Scalar scalar:
+                CheckTag(scalar);
                 break;
             case AnchorAlias:
                 if (DocumentHasAlias.Count > 0)
@@ -56,6 +60,14 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
             throw Error(current.Start, $"document is larger than the limit of {limits.MaxDocumentChars} characters");
         }
         return true;
+    }
+
+    private void CheckTag(NodeEvent node)
+    {
+        if (!YamlTags.IsSupported(node.Tag))
+        {
+            throw Error(node.Start, YamlTags.Unsupported(node.Tag));
+        }
     }
 
     private ManifestException Error(Mark at, string reason) => new(file, (int)at.Line, (int)at.Column, reason);

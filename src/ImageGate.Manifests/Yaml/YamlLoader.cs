@@ -19,6 +19,12 @@ public static partial class YamlLoader
         {
             throw new ManifestException(file, null, null, $"input is larger than the limit of {limits.MaxFileBytes} bytes");
         }
+        SourceText.CheckCharacters(text, file);
+        if (text.StartsWith('\uFEFF'))
+        {
+            // A BOM that reached us as a character (standard input, text): not part of the first key.
+            text = text[1..];
+        }
         var scanner = new Scanner(new StringReader(text), skipComments: true);
         var parser = new BoundedParser(new Parser(scanner), file, limits);
         var stream = new YamlStream();

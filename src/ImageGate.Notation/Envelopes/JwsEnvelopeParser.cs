@@ -137,17 +137,8 @@ internal static class JwsEnvelopeParser
         return chain;
     }
 
-    private static JsonDocument ParseJson(byte[] bytes, string what)
-    {
-        try
-        {
-            return JsonDocument.Parse(bytes, Strict);
-        }
-        catch (JsonException e)
-        {
-            throw HeaderRules.Integrity($"JWS {what} is not valid JSON: {e.Message}");
-        }
-    }
+    private static JsonDocument ParseJson(byte[] bytes, string what) =>
+        StrictJson.Parse(bytes, Strict.MaxDepth, reason => HeaderRules.Integrity($"JWS {what} is {reason}"));
 
     private static string RequiredString(JsonElement obj, string name, string where) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String

@@ -203,7 +203,7 @@ internal sealed class RegistryAuthenticator(
     {
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = OciJson.Parse(body);
             var root = doc.RootElement;
             string? token = null;
             if (root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String)

@@ -29,7 +29,7 @@ public sealed record ImageData(
         {
             try
             {
-                using var doc = JsonDocument.Parse(config);
+                using var doc = OciJson.Parse(config);
                 return doc.RootElement.Clone();
             }
             catch (JsonException e)
@@ -71,7 +71,7 @@ public sealed record ImageData(
 
     private static JsonElement Parse(byte[] bytes)
     {
-        using var doc = JsonDocument.Parse(bytes);
+        using var doc = OciJson.Parse(bytes);
         return doc.RootElement.Clone();
     }
 }

@@ -76,7 +76,7 @@ public sealed class ManifestContent
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
+            using var doc = OciJson.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
             root = doc.RootElement.Clone();
         }
         catch (JsonException e)

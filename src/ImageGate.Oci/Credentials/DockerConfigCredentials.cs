@@ -99,7 +99,7 @@ public sealed class DockerConfigCredentials : ICredentialSource
             }
             try
             {
-                using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+                using var doc = OciJson.Parse(File.ReadAllBytes(path));
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     throw new CredentialProviderException("default", $"{path}: not a JSON object");
@@ -144,7 +144,7 @@ public sealed class DockerConfigCredentials : ICredentialSource
         }
         try
         {
-            using var doc = JsonDocument.Parse(text);
+            using var doc = OciJson.Parse(text);
             return doc.RootElement.Clone();
         }
         catch (JsonException)
@@ -288,7 +288,7 @@ public sealed class DockerConfigCredentials : ICredentialSource
         }
         try
         {
-            using var doc = JsonDocument.Parse(stdout);
+            using var doc = OciJson.Parse(stdout);
             var root = doc.RootElement;
             var username = root.TryGetProperty("Username", out var u) ? u.GetString() : null;
             var secret = root.TryGetProperty("Secret", out var s) ? s.GetString() : null;

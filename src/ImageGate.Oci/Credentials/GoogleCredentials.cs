@@ -89,7 +89,7 @@ public static class GoogleExternalAccount
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = OciJson.Parse(File.ReadAllBytes(path));
             root = doc.RootElement.Clone();
         }
         catch (Exception e) when (e is JsonException or IOException)

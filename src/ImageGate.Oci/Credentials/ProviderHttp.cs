@@ -46,7 +46,7 @@ internal static class ProviderHttp
         var body = await SendAsync(http, request, provider, step, ct).ConfigureAwait(false);
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = OciJson.Parse(body);
             return doc.RootElement.Clone();
         }
         catch (JsonException)
@@ -82,7 +82,7 @@ internal static class ProviderHttp
     {
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = OciJson.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return "";

@@ -284,8 +284,8 @@ public sealed record ImageReference
         {
             return $"{kind} must be between {min} and {max} characters in length: {value}";
         }
-        var bad = value.FirstOrDefault(c => !chars.Contains(c));
-        return bad != default ? $"{kind} can only contain the characters `{chars}`: {value}" : null;
+        // Any(), not FirstOrDefault(): a NUL would compare equal to default(char) and pass.
+        return value.Any(c => !chars.Contains(c)) ? $"{kind} can only contain the characters `{chars}`: {value.Replace("\0", "\\0", StringComparison.Ordinal)}" : null;
     }
 }
 

@@ -341,7 +341,7 @@ internal sealed class RegistryConnection : IDisposable
         }
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = OciJson.Parse(body);
             if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
             {
                 var parts = errors.EnumerateArray().Take(3).Select(e =>

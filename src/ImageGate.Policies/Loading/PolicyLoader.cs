@@ -1,3 +1,5 @@
+using ManifestException = ImageGate.Manifests.ManifestException;
+using ImageGate.Manifests.Yaml;
 using ImageGate.Policies.Model;
 using ImageGate.Policies.Validation;
 using YamlDotNet.Core;
@@ -25,7 +27,12 @@ public static class PolicyLoader
             {
                 return Failure(path, DiagnosticCodes.Limit, $"file is larger than {options.MaxFileBytes} bytes; not loaded");
             }
-            return LoadText(File.ReadAllText(path), path, options);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return LoadText(SourceText.Read(stream, path, options.MaxFileBytes), path, options);
+        }
+        catch (ManifestException e)
+        {
+            return new PolicyLoadResult([], [], [Located(e, e.Reason.StartsWith("file is larger", StringComparison.Ordinal) ? DiagnosticCodes.Limit : DiagnosticCodes.InvalidYaml)]);
         }
         catch (IOException e)
         {
@@ -48,6 +55,18 @@ public static class PolicyLoader
         if (text.Length > options.MaxFileBytes)
         {
             return Failure(fileName, DiagnosticCodes.Limit, $"input is larger than {options.MaxFileBytes} bytes; not loaded");
+        }
+        try
+        {
+            SourceText.CheckCharacters(text, fileName);
+        }
+        catch (ManifestException e)
+        {
+            return new PolicyLoadResult([], [], [Located(e, DiagnosticCodes.InvalidYaml)]);
+        }
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
         }
         if (CheckStructure(text, fileName, options) is { } problem)
         {
@@ -108,6 +127,11 @@ public static class PolicyLoader
                         expanded = 0;
                         anchorSizes.Clear();
                         break;
+                    case NodeEvent node when !YamlTags.IsSupported(node.Tag):
+                        return Diagnostic(fileName, current.Start, DiagnosticCodes.InvalidYaml, "invalid YAML: " + YamlTags.Unsupported(node.Tag));
+                }
+                switch (current)
+                {
                     case MappingStart or SequenceStart:
                         if (open.Count >= options.MaxDepth)
                         {
@@ -168,6 +192,9 @@ public static class PolicyLoader
         }
         return Diagnostic(fileName, e.Start, DiagnosticCodes.InvalidYaml, "invalid YAML: " + message);
     }
+
+    private static PolicyDiagnostic Located(ManifestException e, string code) =>
+        new(DiagnosticSeverity.Error, code, e.Reason, "", e.Line is { } line ? new SourceSpan(e.File, line, e.Column ?? 1) : SourceSpan.None(e.File));
 
     private static PolicyDiagnostic Diagnostic(string fileName, Mark mark, string code, string message) =>
         new(DiagnosticSeverity.Error, code, message, "", new SourceSpan(fileName, (int)mark.Line, (int)mark.Column));

@@ -11,15 +11,7 @@ internal static class TlogBodyCheck
 {
     public static void Verify(TransparencyLogEntry entry, SignedEntity entity, VerificationPolicy policy)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(entry.CanonicalizedBody);
-        }
-        catch (JsonException)
-        {
-            throw Fail.With("transparency log entry body is not JSON");
-        }
+        var doc = Json.Parse(entry.CanonicalizedBody, "transparency log entry body");
         using (doc)
         {
             var body = doc.RootElement;

@@ -14,13 +14,49 @@ internal static class Json
         {
             throw Fail.With($"malformed {what}: larger than {MaxDocumentBytes} bytes");
         }
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
             throw Fail.With($"malformed {what}: {ex.Message}");
+        }
+        try
+        {
+            // The parser leaves strings undecoded: invalid UTF-8 or an escaped lone surrogate would only surface
+            // later, as an InvalidOperationException from whichever reader touches it. Decode them all once here.
+            CheckStrings(document.RootElement);
+            return document;
+        }
+        catch (InvalidOperationException ex)
+        {
+            document.Dispose();
+            throw Fail.With($"malformed {what}: a string is not valid Unicode ({ex.Message})");
+        }
+    }
+
+    private static void CheckStrings(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = e.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                {
+                    CheckStrings(item);
+                }
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in e.EnumerateObject())
+                {
+                    _ = property.Name;
+                    CheckStrings(property.Value);
+                }
+                break;
         }
     }
 

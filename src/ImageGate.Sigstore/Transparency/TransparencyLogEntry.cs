@@ -60,15 +60,10 @@ public sealed record TransparencyLogEntry(long LogIndex, byte[] LogId, string Ki
             throw Fail.With("malformed cosign bundle annotation: logID is not hex");
         }
         string kind = "", version = "";
-        try
+        using (var bodyDoc = Json.Parse(body, "cosign bundle annotation entry body"))
         {
-            using var bodyDoc = JsonDocument.Parse(body);
             kind = bodyDoc.RootElement.Str("kind") ?? "";
             version = bodyDoc.RootElement.Str("apiVersion") ?? "";
-        }
-        catch (JsonException)
-        {
-            throw Fail.With("malformed cosign bundle annotation: the entry body is not JSON");
         }
         return new TransparencyLogEntry(payload.Int64("logIndex"), logId, kind, version, payload.Int64("integratedTime"),
             root.Bytes("SignedEntryTimestamp"), null, body);
