@@ -18,13 +18,23 @@ internal static class GitHubApi
     {
         // Octokit resolves relative paths against the base address, so a path prefix needs its trailing slash.
         var baseAddress = new Uri(apiUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
-        var http = handler is null ? new HttpClientAdapter(HttpMessageHandlerFactory.CreateDefault) : new HttpClientAdapter(() => handler);
+        var http = new HttpClientAdapter(() => new JsonContentTypeHandler(handler ?? HttpMessageHandlerFactory.CreateDefault()));
         var connection = new Connection(
             new ProductHeaderValue("ImageGate", Version), baseAddress,
             new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)), http, new SimpleJsonSerializer());
         connection.SetRequestTimeout(timeout);
         return new GitHubClient(connection);
     }
+
+    /// <summary>Media type GitHub documents for JSON answers.</summary>
+    public const string Accept = "application/vnd.github+json";
+
+    /// <summary>Content type of JSON request bodies.</summary>
+    public const string Json = "application/json";
+
+    /// <summary>A path under <c>repos/{owner}/{repo}/</c>, relative to the API base address.</summary>
+    public static Uri RepoUri(string owner, string repo, string rest) =>
+        new($"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/{rest}", UriKind.Relative);
 
     /// <summary>Splits <c>owner/name</c>; null when it is not of that form.</summary>
     public static (string Owner, string Name)? SplitRepository(string? repository)

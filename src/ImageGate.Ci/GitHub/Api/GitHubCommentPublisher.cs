@@ -63,9 +63,12 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
         var action = "listing the pull request's comments";
         try
         {
-            var gh = _client.Value;
-            var comments = await gh.Issue.Comment
-                .GetAllForIssue(owner, repo, pr.Number, new ApiOptions { PageSize = PageSize, PageCount = _options.MaxCommentPages, StartPage = 1 })
+            // Octokit's own comment methods add undocumented sort/direction parameters and send bodies as form data;
+            // the endpoints are called directly so each request is exactly the documented one.
+            var api = new ApiConnection(_client.Value.Connection);
+            var commentsUri = GitHubApi.RepoUri(owner, repo, $"issues/{pr.Number}/comments");
+            var comments = await api
+                .GetAll<IssueComment>(commentsUri, new Dictionary<string, string>(), new ApiOptions { PageSize = PageSize, PageCount = _options.MaxCommentPages, StartPage = 1 })
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             var mine = comments.FirstOrDefault(IsMine);
             if (mine is null && comments.Count >= PageSize * _options.MaxCommentPages)
@@ -75,7 +78,7 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
             if (mine is null)
             {
                 action = "creating the pull request comment";
-                var created = await gh.Issue.Comment.Create(owner, repo, pr.Number, body).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var created = await api.Post<IssueComment>(commentsUri, new CommentBody(body), GitHubApi.Accept, GitHubApi.Json, cancellationToken).ConfigureAwait(false);
                 notices.Add($"Posted the ImageGate comment on #{pr.Number}: {created.HtmlUrl}");
             }
             else if (mine.Body == body)
@@ -85,7 +88,8 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
             else
             {
                 action = "updating the pull request comment";
-                await gh.Issue.Comment.Update(owner, repo, mine.Id, body).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await api.Patch<IssueComment>(GitHubApi.RepoUri(owner, repo, $"issues/comments/{mine.Id}"), new CommentBody(body), GitHubApi.Accept)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
                 notices.Add($"Updated the ImageGate comment on #{pr.Number}: {mine.HtmlUrl}");
             }
             return new PublishOutcome(true, notices.Select(n => GitHubApi.Scrub(n, _token)).ToArray());
@@ -132,6 +136,9 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
     private bool IsMine(IssueComment comment) =>
         comment.Body is { } text && text.Contains(Marker, StringComparison.Ordinal)
         && (string.IsNullOrEmpty(_options.CommentAuthor) || string.Equals(comment.User?.Login, _options.CommentAuthor, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The request body of create and update; Octokit's serializer writes <c>{"body": ...}</c>.</summary>
+    private sealed record CommentBody(string Body);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex KeyPattern();
