@@ -114,7 +114,20 @@ public sealed class GitHubApiStub : IAsyncDisposable
         lock (_gate)
         {
             var errors = new List<string>();
-            var (status, body, headers, operation, path) = Handle(request, errors);
+            int status;
+            JsonNode? body;
+            List<(string, string)> headers;
+            OpenApiOperation? operation;
+            string path;
+            try
+            {
+                (status, body, headers, operation, path) = Handle(request, errors);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException or KeyNotFoundException)
+            {
+                errors.Add($"the stub could not serve the request: {e.Message}");
+                (status, body, headers, operation, path) = (500, Error("Server Error"), [], null, request.Path);
+            }
             JsonNode? requestJson = null;
             try
             {
@@ -181,7 +194,7 @@ public sealed class GitHubApiStub : IAsyncDisposable
         {
             return (403, Error("Resource not accessible by integration"), headers, op, path);
         }
-        if (errors.Count > 0 && json is null && op.Operation.TryGetProperty("requestBody", out _))
+        if (errors.Count > 0)
         {
             return (422, Error("Invalid request."), headers, op, path);
         }
