@@ -103,7 +103,7 @@ public sealed class GitHubCheckRunPublisher : IRunPublisher
     }
 
     /// <summary>The conclusion GitHub shows: failure when the run fails, neutral when only non-blocking findings remain, else success.</summary>
-    public CheckConclusion Conclusion(RunResult result)
+    internal CheckConclusion Conclusion(RunResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.ExitCode(_options.Report.FailOn) != ExitCodes.Success ? CheckConclusion.Failure
@@ -112,7 +112,7 @@ public sealed class GitHubCheckRunPublisher : IRunPublisher
     }
 
     /// <summary>The annotations to send (repository-relative, at most <see cref="GitHubPublisherOptions.MaxCheckRunAnnotations"/>) and how many were left out.</summary>
-    public (IReadOnlyList<NewCheckRunAnnotation> Annotations, int Omitted) Annotations(RunResult result)
+    internal (IReadOnlyList<NewCheckRunAnnotation> Annotations, int Omitted) Annotations(RunResult result)
     {
         var max = Math.Max(0, _options.MaxCheckRunAnnotations);
         var (planned, omitted) = AnnotationPlan.Build(result, _options.Report, Math.Max(1, max));

@@ -102,7 +102,7 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
     }
 
     /// <summary>The comment body: marker, the report (cut to the size limit with a note) and the commit it describes.</summary>
-    public string BuildBody(string markdownReport, string headSha)
+    internal string BuildBody(string markdownReport, string headSha)
     {
         ArgumentNullException.ThrowIfNull(markdownReport);
         var footer = new StringBuilder("\n\n<sub>ImageGate results for commit ").Append(headSha);
