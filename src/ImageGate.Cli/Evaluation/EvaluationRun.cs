@@ -61,6 +61,9 @@ public sealed record EvaluationRequest
 
     /// <summary>Report bad files and go on.</summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>Called after each resource with the number evaluated and the total, for progress lines.</summary>
+    public Action<int, int>? Progress { get; init; }
 }
 
 /// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results.</summary>
@@ -154,6 +157,7 @@ public static class EvaluationRun
         var findings = new List<Finding>();
         var raw = new List<(EngineResource, ManifestDocument, PolicyResult)>();
         long order = 0;
+        var done = 0;
         foreach (var (resource, doc) in resources)
         {
             foreach (var outcome in engine.Evaluate(resource, cancellationToken))
@@ -162,6 +166,7 @@ public static class EvaluationRun
                 findings.Add(ToFinding(outcome, doc, order++));
                 diagnostics.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
             }
+            request.Progress?.Invoke(++done, resources.Count);
         }
         var result = new RunResult(findings, diagnostics)
         {
