@@ -1,4 +1,5 @@
 using ImageGate.Ci.GitHub;
+using ImageGate.Ci.GitHub.Api;
 using ImageGate.Ci.Inputs;
 using ImageGate.Ci.Publishing;
 
@@ -17,10 +18,10 @@ public delegate IReadOnlyList<IRunPublisher> RunPublisherFactory(PublisherContex
 /// <summary>The composition root of <c>scan</c>'s pull-request publishing: platform publishers are added here.</summary>
 public static class ScanPublishers
 {
-    /// <summary>The publishers for a run (none yet: comment and check-run publishers plug in here).</summary>
+    /// <summary>The publishers for a run: GitHub's comment and check run on GitHub Actions.</summary>
     public static IReadOnlyList<IRunPublisher> Create(PublisherContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return [];
+        return [.. GitHubPublishers.ForScan(context.Inputs, context.GitHub)];
     }
 }

@@ -89,7 +89,7 @@ public sealed class GitHubCheckRunPublisher : IRunPublisher
                 }
                 await gh.Check.Run.Update(owner, repo, run.Id, update).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            var notices = new List<string> { $"Created check run '{_options.CheckRunName}' ({conclusion}) on {headSha} with {annotations.Count} annotation(s): {run.HtmlUrl}" };
+            var notices = new List<string> { $"Created check run '{_options.CheckRunName}' ({conclusion.ToString().ToLowerInvariant()}) on {headSha} with {annotations.Count} annotation(s): {run.HtmlUrl}" };
             if (omitted > 0)
             {
                 notices.Add($"{omitted} annotation(s) were left out of the check run; its summary and the SARIF file list every finding.");

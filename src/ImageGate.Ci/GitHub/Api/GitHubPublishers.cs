@@ -1,4 +1,6 @@
+using ImageGate.Ci.Inputs;
 using ImageGate.Ci.Publishing;
+using ImageGate.Reporting;
 using Octokit;
 
 namespace ImageGate.Ci.GitHub.Api;
@@ -33,5 +35,23 @@ public static class GitHubPublishers
             publishers.Add(new GitHubCheckRunPublisher(context, client, token, options));
         }
         return publishers;
+    }
+
+    /// <summary>The publishers of <c>imagegate scan</c> on GitHub Actions (none elsewhere): the comment when the <c>comment</c>
+    /// input is on and the event is a pull request, the check run when <c>check-run</c> is on, with the <c>github-token</c>
+    /// input (default <c>GITHUB_TOKEN</c>) and the run's <c>fail-on</c>.</summary>
+    public static IReadOnlyList<IRunPublisher> ForScan(ScanInputs inputs, GitHubContext github, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(github);
+        if (!github.IsActions)
+        {
+            return [];
+        }
+        var options = new GitHubPublisherOptions
+        {
+            Report = new ReportOptions { RepositoryRoot = github.Workspace, FailOn = inputs.FailOn, Explain = inputs.Explain },
+        };
+        return Create(github, inputs.GitHubToken, inputs.Comment, inputs.CheckRun, handler, options);
     }
 }
