@@ -22,6 +22,6 @@ public static class ScanPublishers
     public static IReadOnlyList<IRunPublisher> Create(PublisherContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return [.. GitHubPublishers.ForScan(context.Inputs, context.GitHub)];
+        return [.. GitHubPublishers.ForScan(context.Inputs, context.GitHub, context.Environment)];
     }
 }

@@ -79,6 +79,38 @@ public sealed class CommentPublisherTests
     }
 
     [TestMethod]
+    public async Task APersonalTokensOwnCommentIsFoundAgain()
+    {
+        await using var stub = new GitHubApiStub(Token) { TokenLogin = "release-bot" };
+        await CommentPublisher(stub).PublishAsync(Request(Result(1), "first"), CancellationToken.None);
+        var second = await CommentPublisher(stub).PublishAsync(Request(Result(1), "second"), CancellationToken.None);
+
+        Assert.IsTrue(second.Published, string.Join("\n", second.Notices));
+        var only = stub.CommentsOn(7).Single();
+        Assert.AreEqual("release-bot", only.Login);
+        Assert.Contains("second", only.Body);
+        CollectionAssert.AreEqual(new[] { "GET", "POST", "GET", "PATCH" }, stub.Calls.Select(c => c.Method).ToArray());
+        Assert.IsEmpty(stub.Errors, string.Join("\n", stub.Errors));
+    }
+
+    [TestMethod]
+    public void WorkflowNamesBecomeValidKeys()
+    {
+        Assert.AreEqual("Image-policy-PR", GitHubPublisherOptions.KeyFrom("Image policy / PR"));
+        Assert.AreEqual("ci.yml", GitHubPublisherOptions.KeyFrom("ci.yml"));
+        Assert.AreEqual("default", GitHubPublisherOptions.KeyFrom(" --> "));
+        Assert.AreEqual("default", GitHubPublisherOptions.KeyFrom(null));
+        var longKey = GitHubPublisherOptions.KeyFrom(new string('w', 50) + " / " + new string('x', 50));
+        Assert.IsLessThanOrEqualTo(GitHubPublisherOptions.MaxCommentKeyLength, longKey.Length);
+        foreach (var key in new[] { "Image-policy-PR", longKey, GitHubPublisherOptions.KeyFrom("a -- b --> c") })
+        {
+            var publisher = (GitHubCommentPublisher)GitHubPublishers.Create(Context(new Uri("https://api.github.com")), Token, true, false,
+                options: new GitHubPublisherOptions { CommentKey = key }).Single();
+            Assert.AreEqual($"<!-- imagegate:comment key={key} -->", publisher.Marker);
+        }
+    }
+
+    [TestMethod]
     public void KeysThatCouldBreakTheMarkerAreRefused()
     {
         foreach (var key in new[] { "", "two words", "a-->b", "x--y", new string('k', 65) })

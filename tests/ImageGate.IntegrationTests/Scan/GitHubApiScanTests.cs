@@ -85,6 +85,7 @@ public sealed class GitHubApiScanTests
                 ["GITHUB_EVENT_PATH"] = eventPath,
                 ["GITHUB_SHA"] = MergeSha,
                 ["GITHUB_RUN_ID"] = "8080",
+                ["GITHUB_WORKFLOW"] = "Image policy",
                 ["GITHUB_OUTPUT"] = files.Write("output.txt", ""),
                 ["GITHUB_STEP_SUMMARY"] = files.Write("summary.md", ""),
                 ["INPUT_POLICIES"] = "policies/",
@@ -122,7 +123,7 @@ public sealed class GitHubApiScanTests
             stub.Calls.Select(c => c.ToString()).ToArray(), run.Stdout + run.Stderr);
         Assert.AreEqual("per_page=100&page=1", stub.Calls[0].Query);
         var comment = stub.CommentsOn(5).Single();
-        Assert.StartsWith("<!-- imagegate:comment key=default -->", comment.Body);
+        Assert.StartsWith("<!-- imagegate:comment key=Image-policy -->", comment.Body);
         Assert.Contains("ghcr-only", comment.Body);
         Assert.Contains($"ImageGate results for commit {firstHead}", comment.Body);
         Assert.Contains("https://github.example/octo-org/octo-repo/actions/runs/8080", comment.Body);

@@ -62,6 +62,9 @@ public sealed class GitHubApiStub : IAsyncDisposable
     /// <summary>The OpenAPI description requests are validated against.</summary>
     public OpenApiDescription Description => _api;
 
+    /// <summary>Login of the token's user: author of the comments it creates, the only one whose comments it may edit.</summary>
+    public string TokenLogin { get; set; } = ActionsBot;
+
     /// <summary>Answer every write with 403 "Resource not accessible by integration", as GitHub does for a read-only token.</summary>
     public bool ReadOnlyToken { get; set; }
 
@@ -290,7 +293,7 @@ public sealed class GitHubApiStub : IAsyncDisposable
 
     private (int, JsonNode?, List<(string, string)>, OpenApiOperation?, string) CreateComment(OpenApiOperation op, JsonElement body, string baseUrl, List<(string, string)> headers, string path)
     {
-        var c = new Comment(_nextId++, int.Parse(op.PathValues["issue_number"], CultureInfo.InvariantCulture), ActionsBot)
+        var c = new Comment(_nextId++, int.Parse(op.PathValues["issue_number"], CultureInfo.InvariantCulture), TokenLogin)
         {
             Body = body.GetProperty("body").GetString()!,
             Created = Tick(),
@@ -318,7 +321,7 @@ public sealed class GitHubApiStub : IAsyncDisposable
         {
             return (422, Error("Validation Failed"), headers, op, path);
         }
-        if (c.Login != ActionsBot)
+        if (c.Login != TokenLogin)
         {
             return (403, Error("Resource not accessible by integration"), headers, op, path); // the token may edit only its own comments
         }

@@ -70,7 +70,7 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
             var comments = await api
                 .GetAll<IssueComment>(commentsUri, new Dictionary<string, string>(), new ApiOptions { PageSize = PageSize, PageCount = _options.MaxCommentPages, StartPage = 1 })
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
-            var mine = comments.FirstOrDefault(IsMine);
+            var mine = FindEarlier(comments);
             if (mine is null && comments.Count >= PageSize * _options.MaxCommentPages)
             {
                 notices.Add($"Only the first {comments.Count} comments of #{pr.Number} were searched for the earlier ImageGate comment.");
@@ -133,9 +133,15 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
         return head + report + footer;
     }
 
-    private bool IsMine(IssueComment comment) =>
-        comment.Body is { } text && text.Contains(Marker, StringComparison.Ordinal)
-        && (string.IsNullOrEmpty(_options.CommentAuthor) || string.Equals(comment.User?.Login, _options.CommentAuthor, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The earlier comment: the first that starts with the marker (a quotation starts with <c>&gt;</c>), by the
+    /// expected author when one is; else by anyone, so a personal token's own comment is still found.</summary>
+    private IssueComment? FindEarlier(IReadOnlyList<IssueComment> comments)
+    {
+        var marked = comments.Where(c => c.Body is { } text && text.StartsWith(Marker, StringComparison.Ordinal)).ToList();
+        return marked.FirstOrDefault(c => string.IsNullOrEmpty(_options.CommentAuthor)
+                   || string.Equals(c.User?.Login, _options.CommentAuthor, StringComparison.OrdinalIgnoreCase))
+               ?? marked.FirstOrDefault();
+    }
 
     /// <summary>The request body of create and update; Octokit's serializer writes <c>{"body": ...}</c>.</summary>
     private sealed record CommentBody(string Body);

@@ -11,6 +11,30 @@ public sealed record GitHubPublisherOptions
     /// <summary>Distinguishes this tool's comment from the one of another workflow or job on the same pull request.</summary>
     public string CommentKey { get; init; } = "default";
 
+    /// <summary>A comment key made from a name such as the workflow's (<c>GITHUB_WORKFLOW</c>): letters and digits kept,
+    /// runs of anything else turned into one <c>-</c>, cut to <see cref="MaxCommentKeyLength"/>; <c>default</c> when nothing is left.</summary>
+    public static string KeyFrom(string? name)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var c in name ?? "")
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '_')
+            {
+                key.Append(c);
+            }
+            else if (key.Length > 0 && key[^1] != '-')
+            {
+                key.Append('-');
+            }
+            if (key.Length >= MaxCommentKeyLength)
+            {
+                break;
+            }
+        }
+        var text = key.ToString().Trim('-');
+        return text.Length == 0 ? "default" : text;
+    }
+
     /// <summary>Only a marked comment by this login is updated (<c>github-actions[bot]</c> for <c>GITHUB_TOKEN</c>); null or empty accepts any author.</summary>
     public string? CommentAuthor { get; init; } = "github-actions[bot]";
 

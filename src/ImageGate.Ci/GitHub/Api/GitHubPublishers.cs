@@ -39,9 +39,11 @@ public static class GitHubPublishers
 
     /// <summary>The publishers of <c>imagegate scan</c> on GitHub Actions (none elsewhere): the comment when the <c>comment</c>
     /// input is on and the event is a pull request, the check run when <c>check-run</c> is on, with the <c>github-token</c>
-    /// input (default <c>GITHUB_TOKEN</c>) and the run's <c>fail-on</c>.</summary>
-    public static IReadOnlyList<IRunPublisher> ForScan(ScanInputs inputs, GitHubContext github, HttpMessageHandler? handler = null)
+    /// input (default <c>GITHUB_TOKEN</c>) and the run's <c>fail-on</c>. The comment is keyed by the workflow's name
+    /// (<c>GITHUB_WORKFLOW</c> in <paramref name="environment"/>), so two workflows keep one comment each.</summary>
+    public static IReadOnlyList<IRunPublisher> ForScan(ScanInputs inputs, GitHubContext github, Func<string, string?> environment, HttpMessageHandler? handler = null)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(github);
         if (!github.IsActions)
@@ -50,6 +52,7 @@ public static class GitHubPublishers
         }
         var options = new GitHubPublisherOptions
         {
+            CommentKey = GitHubPublisherOptions.KeyFrom(environment("GITHUB_WORKFLOW")),
             Report = new ReportOptions { RepositoryRoot = github.Workspace, FailOn = inputs.FailOn, Explain = inputs.Explain },
         };
         return Create(github, inputs.GitHubToken, inputs.Comment, inputs.CheckRun, handler, options);
