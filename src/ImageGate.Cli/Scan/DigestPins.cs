@@ -10,7 +10,7 @@ namespace ImageGate.Cli.Scan;
 /// <param name="Span">Where the image scalar is (quotes included when quoted).</param>
 /// <param name="Image">The image as written.</param>
 /// <param name="Pinned">The pinned reference the policies saw.</param>
-/// <param name="Passed">True when no policy failed on this image: only these are written into manifests.</param>
+/// <param name="Passed">True when no Deny policy failed on this image: only these are written into manifests.</param>
 public sealed record ImagePin(string File, Manifests.SourceSpan Span, string Image, string Pinned, bool Passed);
 
 /// <summary>The outcome of <c>--pin-digests</c>: files rewritten, images pinned, and what could not be pinned.</summary>
@@ -29,7 +29,10 @@ public static class DigestPins
         var pins = new Dictionary<(string, int, int), ImagePin>();
         foreach (var (_, doc, outcome) in output.Outcomes)
         {
-            var failed = outcome.Status is PolicyStatus.Fail or PolicyStatus.Error;
+            // A failure that blocks (Deny) keeps the image out of the manifests; Warn and Audit failures do not.
+            var actions = outcome.Policy.Spec.ValidationActions;
+            var failed = outcome.Status is PolicyStatus.Fail or PolicyStatus.Error
+                && (actions.Count == 0 || actions.Contains(Policies.Model.ValidationAction.Deny));
             foreach (var image in doc.Images)
             {
                 if (!outcome.PinnedImages.TryGetValue(image.Image, out var pinned))
