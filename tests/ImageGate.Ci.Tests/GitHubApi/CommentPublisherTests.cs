@@ -227,6 +227,36 @@ public sealed class CommentPublisherTests
     }
 
     [TestMethod]
+    public async Task AnApiUrlWithoutPathIsNotGivenGhesPrefix()
+    {
+        // ghe.com's https://api.SUB.ghe.com has no /api/v3; GitHubClient's own Uri constructor would add it for any host
+        // other than github.com. The stub serves at its root here, so a request under /api/v3 would be recorded as invalid.
+        await using var stub = new GitHubApiStub(Token);
+        Assert.AreEqual("/", stub.ApiUrl.AbsolutePath);
+        var outcome = new List<PublishOutcome>();
+        foreach (var publisher in GitHubPublishers.Create(Context(stub.ApiUrl), Token, comment: true, checkRun: true))
+        {
+            outcome.Add(await publisher.PublishAsync(Request(Result(1)), CancellationToken.None));
+        }
+
+        Assert.IsTrue(outcome.All(o => o.Published), string.Join("\n", outcome.SelectMany(o => o.Notices)));
+        Assert.IsTrue(stub.Calls.All(c => c.Path.StartsWith("/repos/", StringComparison.Ordinal)));
+        Assert.IsEmpty(stub.Errors, string.Join("\n", stub.Errors));
+    }
+
+    [TestMethod]
+    public async Task GhesApiUrlWithATrailingSlashWorksToo()
+    {
+        await using var stub = new GitHubApiStub(Token, pathPrefix: "/api/v3");
+        var outcome = await GitHubPublishers.Create(Context(new Uri(stub.ApiUrl.AbsoluteUri + "/")), Token, comment: true, checkRun: false).Single()
+            .PublishAsync(Request(Result(1)), CancellationToken.None);
+
+        Assert.IsTrue(outcome.Published, string.Join("\n", outcome.Notices));
+        CollectionAssert.AreEqual(new[] { "GET", "POST" }, stub.Calls.Select(c => c.Method).ToArray());
+        Assert.IsEmpty(stub.Errors, string.Join("\n", stub.Errors));
+    }
+
+    [TestMethod]
     public async Task GhesApiUrlWithItsPathPrefixIsUsedVerbatim()
     {
         await using var stub = new GitHubApiStub(Token, pathPrefix: "/api/v3");
