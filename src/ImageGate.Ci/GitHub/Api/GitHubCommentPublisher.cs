@@ -63,8 +63,8 @@ public sealed partial class GitHubCommentPublisher : IRunPublisher
         var action = "listing the pull request's comments";
         try
         {
-            // Octokit's own comment methods add undocumented sort/direction parameters and send bodies as form data;
-            // the endpoints are called directly so each request is exactly the documented one.
+            // Octokit's comment methods add sort/direction parameters the endpoint does not document and take no
+            // cancellation token; its ApiConnection sends exactly the documented requests.
             var api = new ApiConnection(_client.Value.Connection);
             var commentsUri = GitHubApi.RepoUri(owner, repo, $"issues/{pr.Number}/comments");
             var comments = await api
