@@ -77,7 +77,7 @@ public static class ScanInputResolver
         new("operation", ScanInputKind.Single, "admission operation", ["CREATE", "UPDATE", "DELETE", "CONNECT"]),
         new("verbosity", ScanInputKind.Single, "how much to log on standard error", ["quiet", "normal", "detailed", "diagnostic"]),
         new("sarif-category", ScanInputKind.Single, "SARIF automationDetails category (default imagegate)", ValueName: "NAME"),
-        new("github-token", ScanInputKind.Single, "token for pull-request comments and check runs (default GITHUB_TOKEN)", ValueName: "TOKEN"),
+        new("github-token", ScanInputKind.Single, "token for pull-request comments and check runs (default GITHUB_TOKEN); environment only", ValueName: "TOKEN"),
     ];
 
     /// <summary>Resolves the inputs. <paramref name="flags"/> holds the values given on the command line by input

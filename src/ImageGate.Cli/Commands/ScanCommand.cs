@@ -12,7 +12,8 @@ namespace ImageGate.Cli.Commands;
 
 /// <summary><c>imagegate scan</c>: the CI mode. Discovery, evaluation and every reporter in one run, configured by flags
 /// or, for each flag not given, by the platform's inputs (<c>INPUT_*</c>). On GitHub Actions it also masks secrets,
-/// writes annotations, the step summary and the step outputs, and hands the run to the pull-request publishers.</summary>
+/// writes annotations, the step summary and the step outputs; on Azure Pipelines it marks secrets and logs issues;
+/// then it hands the run to the pull-request publishers.</summary>
 public sealed class ScanCommand(RunPublisherFactory publishers) : Command
 {
     /// <summary>How often a long run prints a progress line.</summary>
@@ -44,10 +45,14 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
     /// <inheritdoc />
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
-        .. ScanInputResolver.Specs.Where(s => s.Name != "verbosity").Select(ToOption),
-        new("--no-resolve-digests", "do not pin tags to digests before validation (same as --resolve-digests false)"),
+        .. ScanInputResolver.Specs.Where(s => !EnvironmentOnly.Contains(s.Name)).Select(ToOption),
+        new("--no-resolve-digests", "do not pin tags to digests before validation (input resolve-digests: false)"),
         new("--stats", "print registry requests and cache hits per registry to standard error"),
     ];
+
+    // verbosity is a global option; secrets never come on the command line (argv is visible to other processes);
+    // resolve-digests defaults to true, so only its negation is a flag.
+    private static readonly string[] EnvironmentOnly = ["verbosity", "resolve-digests", .. ScanInputResolver.SecretInputs];
 
     private static OptionSpec ToOption(ScanInputSpec spec) => new(
         "--" + spec.Name,
@@ -71,10 +76,12 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             throw new UsageException(ex.Message);
         }
         var commands = github.IsActions ? new WorkflowCommands(context.Stdout) : null;
+        var azure = commands is null && AzurePipelinesSecrets.IsAzurePipelines(env) ? new AzurePipelinesSecrets(context.Stdout) : null;
+        Action<string>? mask = commands is not null ? commands.AddMask : azure is not null ? azure.Add : null;
         // Secrets first: nothing may print before they are masked.
         foreach (var secret in ScanInputResolver.SecretValues(env))
         {
-            commands?.AddMask(secret);
+            mask?.Invoke(secret);
         }
 
         ScanInputs inputs;
@@ -102,7 +109,7 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             DefaultProviders = inputs.CredentialProviders,
             ShowStats = args.Has("--stats"),
             Offline = inputs.Offline,
-            OnSecret = commands is null ? null : commands.AddMask,
+            OnSecret = mask,
             Environment = env,
             MirrorOption = "input 'registry-mirrors':",
             SecretOption = "input 'registry-secrets':",
@@ -171,6 +178,11 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             }
         }
 
+        if (azure is not null && !(inputs.Format == "azure-devops" && inputs.OutputPath is null))
+        {
+            new AzureDevOpsReporter(options).Write(result, context.Stdout);
+        }
+
         await PublishAsync(new PublishRequest(result, markdown, inputs.SarifPath is null ? null : context.FullPath(inputs.SarifPath)),
             publishers(new PublisherContext(inputs, github, env)), commands, context).ConfigureAwait(false);
 
@@ -189,7 +201,7 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
     private static Dictionary<string, IReadOnlyList<string>> Flags(ParsedArguments args)
     {
         var flags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var spec in ScanInputResolver.Specs.Where(s => s.Name != "verbosity"))
+        foreach (var spec in ScanInputResolver.Specs.Where(s => !EnvironmentOnly.Contains(s.Name)))
         {
             if (args.Has("--" + spec.Name))
             {
@@ -202,10 +214,6 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         }
         if (args.Has("--no-resolve-digests"))
         {
-            if (flags.ContainsKey("resolve-digests"))
-            {
-                throw new UsageException("give either --resolve-digests or --no-resolve-digests");
-            }
             flags["resolve-digests"] = ["false"];
         }
         return flags;
@@ -217,7 +225,9 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         var repository = github.Repository is { } repo ? new Uri(github.ServerUrl, repo).ToString() : null;
         return new ReportOptions
         {
-            RepositoryRoot = github.Workspace ?? context.WorkingDirectory,
+            RepositoryRoot = github.Workspace
+                ?? (AzurePipelinesSecrets.IsAzurePipelines(context.Environment) && context.Environment("BUILD_SOURCESDIRECTORY") is { Length: > 0 } sources ? sources : null)
+                ?? context.WorkingDirectory,
             FailOn = inputs.FailOn,
             Explain = inputs.Explain,
             ToolVersion = HelpWriter.Version,

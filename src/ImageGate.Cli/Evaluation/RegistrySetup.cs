@@ -219,8 +219,9 @@ public sealed record RegistrySettings
 }
 
 /// <summary>Reports every secret of the credentials a source hands out before returning them.</summary>
-internal sealed class MaskingCredentialSource(ICredentialSource inner, Action<string> onSecret) : ICredentialSource
+public sealed class MaskingCredentialSource(ICredentialSource inner, Action<string> onSecret) : ICredentialSource
 {
+    /// <inheritdoc/>
     public async ValueTask<RegistryCredential?> GetAsync(string registry, string repository, CancellationToken cancellationToken)
     {
         var credential = await inner.GetAsync(registry, repository, cancellationToken).ConfigureAwait(false);
@@ -241,8 +242,9 @@ internal sealed class MaskingCredentialSource(ICredentialSource inner, Action<st
 }
 
 /// <summary>Reports every OIDC token before a provider exchanges it.</summary>
-internal sealed class MaskingOidcTokenSource(IOidcTokenSource inner, Action<string> onSecret) : IOidcTokenSource
+public sealed class MaskingOidcTokenSource(IOidcTokenSource inner, Action<string> onSecret) : IOidcTokenSource
 {
+    /// <inheritdoc/>
     public async Task<string> GetTokenAsync(string audience, CancellationToken cancellationToken)
     {
         var token = await inner.GetTokenAsync(audience, cancellationToken).ConfigureAwait(false);

@@ -221,6 +221,7 @@ public sealed class ScanCommandTests
         {
             StringAssert.Contains(run.Stdout, option);
         }
+        Assert.DoesNotContain("--github-token", run.Stdout, "secrets never come on the command line");
     }
 
     private sealed class RecordingPublisher(string name, Func<PublishRequest, PublishOutcome> publish) : IRunPublisher
@@ -262,5 +263,21 @@ public sealed class ScanCommandTests
         Assert.AreEqual(Path.Combine(ws.Root, "out", "imagegate.sarif"), request.SarifPath);
         StringAssert.Contains(run.Stdout, "::notice title=ImageGate::github-comment: fork pull request: read-only token\n");
         StringAssert.Contains(run.Stdout, "::warning title=ImageGate::github-check-run: could not publish: connection refused\n");
+    }
+
+    [TestMethod]
+    public void AzurePipelinesGetsSecretsMarkedAndIssuesLogged()
+    {
+        using var ws = new Workspace();
+        ws.Environment.Remove("GITHUB_ACTIONS");
+        ws.Environment["TF_BUILD"] = "True";
+        ws.Environment.Remove("INPUT_GITHUB-TOKEN");
+        ws.Environment["INPUT_ACCESS-TOKEN"] = "azp-token-0042";
+        ws.Environment["INPUT_FAILON"] = "never";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment);
+        Assert.AreEqual(0, run.ExitCode, run.Stdout + run.Stderr);
+        Assert.StartsWith("##vso[task.setsecret]azp-token-0042\n", run.Stdout);
+        StringAssert.Contains(run.Stdout, $"\n##vso[task.logissue type=error;sourcepath={Path.Combine(ws.Root, "deploy", "pods.yaml")};linenumber=15;columnnumber=12;code=IVPOL/ghcr-only]ImageGate: ghcr-only (fail): a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
+        Assert.IsFalse(run.Stdout.Split('\n').Any(l => l.StartsWith("::", StringComparison.Ordinal)), "no GitHub workflow commands on Azure Pipelines");
     }
 }
