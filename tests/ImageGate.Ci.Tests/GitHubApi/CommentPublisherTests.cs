@@ -212,6 +212,23 @@ public sealed class CommentPublisherTests
     }
 
     [TestMethod]
+    public async Task ARepositoryTheTokenCannotSeeBecomesANotice()
+    {
+        await using var stub = new GitHubApiStub(Token);
+        var elsewhere = Context(stub.ApiUrl) with { Repository = "octo-org/private-repo" };
+        var outcome = await GitHubPublishers.Create(elsewhere, Token, comment: true, checkRun: false).Single()
+            .PublishAsync(Request(Result(1)), CancellationToken.None);
+
+        Assert.IsFalse(outcome.Published);
+        var notice = outcome.Notices.Single();
+        Assert.StartsWith("GitHub refused listing the pull request's comments (404: ", notice);
+        Assert.EndsWith("). The token needs the `pull-requests: write` permission: "
+            + "add `permissions: pull-requests: write` to the job (fork pull requests get a read-only token and cannot be given it).", notice);
+        Assert.AreEqual(404, stub.Calls.Single().Status);
+        Assert.IsEmpty(stub.Errors, string.Join("\n", stub.Errors));
+    }
+
+    [TestMethod]
     public async Task NoTokenOrNoPullRequestMeansANoticeOrNoPublisher()
     {
         await using var stub = new GitHubApiStub(Token);

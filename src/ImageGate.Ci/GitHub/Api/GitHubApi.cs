@@ -98,6 +98,6 @@ internal static class GitHubApi
     private static string ApiMessage(ApiException api)
     {
         var message = api.ApiError?.Message ?? api.Message;
-        return string.IsNullOrWhiteSpace(message) ? "no message" : Cut(message.ReplaceLineEndings(" "), 300);
+        return string.IsNullOrWhiteSpace(message) ? "no message" : Cut(message.ReplaceLineEndings(" "), 300).TrimEnd('.');
     }
 }
