@@ -75,15 +75,34 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         {
             throw new UsageException(ex.Message);
         }
-        var commands = github.IsActions ? new WorkflowCommands(context.Stdout) : null;
-        var azure = commands is null && AzurePipelinesSecrets.IsAzurePipelines(env) ? new AzurePipelinesSecrets(context.Stdout) : null;
-        Action<string>? mask = commands is not null ? commands.AddMask : azure is not null ? azure.Add : null;
+        var ci = new CiLog(github.IsActions ? new WorkflowCommands(context.Stdout) : null,
+            !github.IsActions && AzurePipelinesSecrets.IsAzurePipelines(env) ? new AzurePipelinesSecrets(context.Stdout) : null);
         // Secrets first: nothing may print before they are masked.
         foreach (var secret in ScanInputResolver.SecretValues(env))
         {
-            mask?.Invoke(secret);
+            ci.Mask?.Invoke(secret);
         }
+        try
+        {
+            return await RunAsync(args, context, github, ci).ConfigureAwait(false);
+        }
+        catch (UsageException ex) when (ci.GitHub is not null)
+        {
+            // Input errors also as an annotation, where GitHub users look first.
+            ci.GitHub.Error(ex.Message);
+            throw;
+        }
+    }
 
+    /// <summary>The CI log surfaces of this run: GitHub workflow commands or Azure Pipelines secret marking (or neither).</summary>
+    private sealed record CiLog(WorkflowCommands? GitHub, AzurePipelinesSecrets? Azure)
+    {
+        public Action<string>? Mask => GitHub is not null ? GitHub.AddMask : Azure is not null ? Azure.Add : null;
+    }
+
+    private async Task<int> RunAsync(ParsedArguments args, CliContext context, GitHubContext github, CiLog ci)
+    {
+        var env = context.Environment;
         ScanInputs inputs;
         try
         {
@@ -91,7 +110,6 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         }
         catch (ScanInputException ex)
         {
-            commands?.Error(ex.Message);
             throw new UsageException(ex.Message);
         }
         if (!context.VerbosityGiven && inputs.Verbosity is { } verbosity)
@@ -109,15 +127,63 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             DefaultProviders = inputs.CredentialProviders,
             ShowStats = args.Has("--stats"),
             Offline = inputs.Offline,
-            OnSecret = mask,
+            OnSecret = ci.Mask,
             Environment = env,
             MirrorOption = "input 'registry-mirrors':",
             SecretOption = "input 'registry-secrets':",
             CaOption = "input 'ca-file':",
         }, context);
+        var output = Evaluate(inputs, registries, context);
+        var pins = DigestPins.Collect(output);
+        var (result, rewritten) = inputs.PinDigests && !output.Result.HasInputErrors
+            ? RewritePins(output.Result, pins, context.WorkingDirectory)
+            : (output.Result, []);
+
+        var options = ReportOptions(inputs, github, context);
+        // On GitHub, the human report quotes repository text; the runner must not take any of it for a command.
+        var guard = ci.GitHub is not null && inputs.OutputPath is null && inputs.Format != "github" ? ci.GitHub.StopCommands() : null;
+        WriteMainReport(inputs, options, result, context);
+        if (guard is not null)
+        {
+            ci.GitHub!.ResumeCommands(guard);
+        }
+        if (inputs.SarifPath is { } sarif)
+        {
+            WriteFile(context.FullPath(sarif), writer => new SarifReporter(options).Write(result, writer));
+        }
+        if (inputs.JUnitPath is { } junit)
+        {
+            WriteFile(context.FullPath(junit), writer => new JUnitReporter(options).Write(result, writer));
+        }
+        var markdown = Render(new MarkdownSummaryReporter(options), result);
+        if (ci.GitHub is not null)
+        {
+            WriteGitHubStep(inputs, options, github, result, markdown, pins, rewritten, context);
+        }
+        if (ci.Azure is not null && !(inputs.Format == "azure-devops" && inputs.OutputPath is null))
+        {
+            new AzureDevOpsReporter(options).Write(result, context.Stdout);
+        }
+
+        await PublishAsync(new PublishRequest(result, markdown, inputs.SarifPath is null ? null : context.FullPath(inputs.SarifPath)),
+            publishers(new PublisherContext(inputs, github, env)), ci.GitHub, context).ConfigureAwait(false);
+
+        foreach (var diagnostic in result.Diagnostics.Where(d => d.Level != DiagnosticLevel.Notice))
+        {
+            context.Stderr.WriteLine($"{(diagnostic.Location is { } at ? at + ": " : "")}{diagnostic.Level.ToString().ToLowerInvariant()}: {diagnostic.Message}");
+        }
+        if (registries.ShowStats)
+        {
+            registries.WriteStats(context.Stderr);
+        }
+        return result.ExitCode(inputs.FailOn);
+    }
+
+    private static EvaluationOutput Evaluate(ScanInputs inputs, RegistrySetup registries, CliContext context)
+    {
         var progress = context.Logging.MinimumLevel <= Microsoft.Extensions.Logging.LogLevel.Warning
             ? new ProgressLine(context.Stderr, ProgressInterval) : null;
-        var output = EvaluationRun.Execute(new EvaluationRequest
+        return EvaluationRun.Execute(new EvaluationRequest
         {
             Policies = inputs.Policies,
             Resources = inputs.Manifests,
@@ -132,69 +198,40 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             Phase = inputs.Mode == "background" ? EvaluationPhase.Background : EvaluationPhase.Admission,
             Operation = inputs.Operation,
             ResolveDigests = inputs.ResolveDigests,
+            Stdin = context.Stdin,
             Progress = progress is null ? null : progress.Report,
         }, Verifiers.Create(registries), context.WorkingDirectory, context.Cancellation);
+    }
 
-        var result = output.Result;
-        var pins = DigestPins.Collect(output);
-        IReadOnlyList<string> rewritten = [];
-        if (inputs.PinDigests && !result.HasInputErrors)
+    /// <summary>Writes the pins into the manifests and adds what happened to the run's diagnostics.</summary>
+    private static (RunResult Result, IReadOnlyList<string> Files) RewritePins(RunResult result, IReadOnlyList<ImagePin> pins, string workingDirectory)
+    {
+        var rewrite = DigestPins.Rewrite(pins, workingDirectory);
+        var extra = rewrite.Problems.Select(p => new Diagnostic(DiagnosticLevel.Warning, "pin-digests: " + p)).ToList();
+        if (rewrite.Images > 0)
         {
-            var rewrite = DigestPins.Rewrite(pins, context.WorkingDirectory);
-            rewritten = rewrite.Files;
-            var extra = rewrite.Problems.Select(p => new Diagnostic(DiagnosticLevel.Warning, "pin-digests: " + p)).ToList();
-            if (rewrite.Images > 0)
-            {
-                extra.Add(new Diagnostic(DiagnosticLevel.Notice, $"pin-digests: pinned {rewrite.Images} image(s) to their digests in {string.Join(", ", rewrite.Files)}"));
-            }
-            result = WithDiagnostics(result, extra);
+            extra.Add(new Diagnostic(DiagnosticLevel.Notice, $"pin-digests: pinned {rewrite.Images} image(s) to their digests in {string.Join(", ", rewrite.Files)}"));
         }
+        return (WithDiagnostics(result, extra), rewrite.Files);
+    }
 
-        var options = ReportOptions(inputs, github, context);
-        WriteMainReport(inputs, options, result, context);
-        if (inputs.SarifPath is { } sarif)
+    /// <summary>Annotations, the step summary and the step outputs.</summary>
+    private static void WriteGitHubStep(ScanInputs inputs, ReportOptions options, GitHubContext github, RunResult result, string markdown,
+        IReadOnlyList<ImagePin> pins, IReadOnlyList<string> rewritten, CliContext context)
+    {
+        if (!(inputs.Format == "github" && inputs.OutputPath is null))
         {
-            WriteFile(context.FullPath(sarif), writer => new SarifReporter(options).Write(result, writer));
+            new GitHubAnnotationsReporter(options).Write(result, context.Stdout);
         }
-        if (inputs.JUnitPath is { } junit)
+        if (github.StepSummaryFile is { } summary)
         {
-            WriteFile(context.FullPath(junit), writer => new JUnitReporter(options).Write(result, writer));
+            EnvironmentFile("GITHUB_STEP_SUMMARY", summary, () => EnvironmentFiles.AppendSummary(summary, markdown));
         }
-        var markdown = Render(new MarkdownSummaryReporter(options), result);
-        if (commands is not null)
+        if (github.OutputFile is { } outputs)
         {
-            if (!(inputs.Format == "github" && inputs.OutputPath is null))
-            {
-                new GitHubAnnotationsReporter(options).Write(result, context.Stdout);
-            }
-            if (github.StepSummaryFile is { } summary)
-            {
-                EnvironmentFile("GITHUB_STEP_SUMMARY", summary, () => EnvironmentFiles.AppendSummary(summary, markdown));
-            }
-            if (github.OutputFile is { } outputs)
-            {
-                var pinList = pins.Where(p => p.Pinned != p.Image).DistinctBy(p => p.Image).Select(p => new KeyValuePair<string, string>(p.Image, p.Pinned));
-                EnvironmentFile("GITHUB_OUTPUT", outputs, () => EnvironmentFiles.AppendOutputs(outputs, ScanOutputs.Build(result, inputs.FailOn, inputs.SarifPath, pinList, rewritten)));
-            }
+            var pinList = pins.Where(p => p.Pinned != p.Image).DistinctBy(p => p.Image).Select(p => new KeyValuePair<string, string>(p.Image, p.Pinned));
+            EnvironmentFile("GITHUB_OUTPUT", outputs, () => EnvironmentFiles.AppendOutputs(outputs, ScanOutputs.Build(result, inputs.FailOn, inputs.SarifPath, pinList, rewritten)));
         }
-
-        if (azure is not null && !(inputs.Format == "azure-devops" && inputs.OutputPath is null))
-        {
-            new AzureDevOpsReporter(options).Write(result, context.Stdout);
-        }
-
-        await PublishAsync(new PublishRequest(result, markdown, inputs.SarifPath is null ? null : context.FullPath(inputs.SarifPath)),
-            publishers(new PublisherContext(inputs, github, env)), commands, context).ConfigureAwait(false);
-
-        foreach (var diagnostic in result.Diagnostics.Where(d => d.Level != DiagnosticLevel.Notice))
-        {
-            context.Stderr.WriteLine($"{(diagnostic.Location is { } at ? at + ": " : "")}{diagnostic.Level.ToString().ToLowerInvariant()}: {diagnostic.Message}");
-        }
-        if (registries.ShowStats)
-        {
-            registries.WriteStats(context.Stderr);
-        }
-        return result.ExitCode(inputs.FailOn);
     }
 
     /// <summary>The flags given, by input name; positionals count as manifests.</summary>

@@ -62,6 +62,9 @@ public sealed record EvaluationRequest
     /// <summary>Report bad files and go on.</summary>
     public bool ContinueOnError { get; init; }
 
+    /// <summary>Standard input, read for the resource input <c>-</c>.</summary>
+    public TextReader? Stdin { get; init; }
+
     /// <summary>Called after each resource with the number evaluated and the total, for progress lines.</summary>
     public Action<int, int>? Progress { get; init; }
 }
@@ -101,6 +104,7 @@ public static class EvaluationRun
             Exclude = request.Exclude,
             ChartRoots = request.ChartRoots,
             ContinueOnError = true,
+            Stdin = request.Stdin,
         });
         inputErrors.AddRange(found.Errors);
         // Documents that are not Kubernetes objects are skipped by discovery; say so where the user looks.
@@ -242,7 +246,10 @@ public static class EvaluationRun
             Resource = new ResourceRef(doc.ApiVersion, doc.Kind, doc.Namespace, doc.Name)
             {
                 Span = Span(doc.Span),
-                TemplateSpan = doc.Helm?.Template?.Span is { } t ? Span(t) : null,
+                // For Helm output, the template line of the (failing-first) image when known: annotations land on it.
+                TemplateSpan = images.Select(i => doc.Images.FirstOrDefault(w => w.Image == i.Reference)?.Template?.Span).FirstOrDefault(t => t is not null) is { } imageLine
+                    ? Span(imageLine)
+                    : doc.Helm?.Template?.Span is { } t ? Span(t) : null,
             },
             Images = images,
             Result = outcome.Status switch

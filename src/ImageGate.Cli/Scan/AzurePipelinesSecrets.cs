@@ -6,6 +6,9 @@ namespace ImageGate.Cli.Scan;
 /// before anything could print them. Thread-safe.</summary>
 public sealed class AzurePipelinesSecrets(TextWriter stdout)
 {
+    /// <summary>Shortest line of a multi-line secret masked on its own.</summary>
+    public const int MinLinePart = 4;
+
     private readonly HashSet<string> marked = new(StringComparer.Ordinal);
 
     /// <summary>True when the process runs in an Azure Pipelines job (<c>TF_BUILD=True</c>).</summary>
@@ -21,7 +24,8 @@ public sealed class AzurePipelinesSecrets(TextWriter stdout)
         }
         lock (stdout)
         {
-            foreach (var part in new[] { secret }.Concat(secret.Split('\n').Select(l => l.Trim('\r', ' ', '\t'))))
+            // Each line too, except short ones such as a lone brace of a JSON key file, which would blank the whole log.
+            foreach (var part in new[] { secret }.Concat(secret.Split('\n').Select(l => l.Trim('\r', ' ', '\t')).Where(l => l.Length >= MinLinePart)))
             {
                 if (part.Length > 0 && marked.Add(part))
                 {

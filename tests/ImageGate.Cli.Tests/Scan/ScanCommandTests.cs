@@ -104,6 +104,8 @@ public sealed class ScanCommandTests
 
         public string Root => files.Root;
 
+        public void Write(string relative, string text) => files.Write(relative, text);
+
         public Dictionary<string, string> Environment { get; }
 
         public IReadOnlyDictionary<string, string> Outputs() => EnvironmentFiles.ParseOutputs(File.ReadAllText(Environment["GITHUB_OUTPUT"])).ToDictionary();
@@ -119,6 +121,8 @@ public sealed class ScanCommandTests
         Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
         var lines = run.Stdout.Split('\n');
         Assert.AreEqual("::add-mask::ghs_0123456789abcdefSECRET", lines[0], "the token is masked before anything else is printed");
+        StringAssert.StartsWith(lines[1], "::stop-commands::imagegate-", "the report, which quotes repository text, is not read for commands");
+        Assert.AreEqual($"::{lines[1]["::stop-commands::".Length..]}::", lines.Single(l => l.StartsWith("::imagegate-", StringComparison.Ordinal)));
         CollectionAssert.Contains(lines,
             "::error file=deploy/pods.yaml,line=15,endLine=15,col=12,endColumn=40,title=ImageGate%3A ghcr-only (fail)::a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io");
         CollectionAssert.Contains(lines,
@@ -279,5 +283,61 @@ public sealed class ScanCommandTests
         Assert.StartsWith("##vso[task.setsecret]azp-token-0042\n", run.Stdout);
         StringAssert.Contains(run.Stdout, $"\n##vso[task.logissue type=error;sourcepath={Path.Combine(ws.Root, "deploy", "pods.yaml")};linenumber=15;columnnumber=12;code=IVPOL/ghcr-only]ImageGate: ghcr-only (fail): a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
         Assert.IsFalse(run.Stdout.Split('\n').Any(l => l.StartsWith("::", StringComparison.Ordinal)), "no GitHub workflow commands on Azure Pipelines");
+    }
+
+    [TestMethod]
+    public void ManifestsFromStandardInput()
+    {
+        using var ws = new Workspace();
+        File.Delete(Path.Combine(ws.Root, "deploy", "pods.yaml"));
+        ws.Environment["INPUT_MANIFESTS"] = "-";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment, Pods);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        Assert.AreEqual("2", ws.Outputs()["fail"]);
+        StringAssert.Contains(run.Stdout, "::a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
+
+        var apply = CliRunner.Run(["apply", Path.Combine(ws.Root, "policies", "deny.yaml"), "-r", "-", "-o", "json"], ws.Root, Pods);
+        Assert.AreEqual(1, apply.ExitCode, apply.Stdout + apply.Stderr);
+        StringAssert.Contains(apply.Stdout, "\"file\": \"<stdin>\"");
+    }
+
+    [TestMethod]
+    public void RepositoryTextCannotActAsAWorkflowCommand()
+    {
+        using var ws = new Workspace();
+        ws.Write("deploy/evil.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: evil, namespace: a}\nspec:\n  containers:\n  - name: c\n    image: \"::add-mask::x\"\n");
+        var run = ScanRunner.Run(["scan", "--fail-on", "never"], ws.Root, ws.Environment);
+        var lines = run.Stdout.Split('\n');
+        var stop = Array.FindIndex(lines, l => l.StartsWith("::stop-commands::", StringComparison.Ordinal));
+        var resume = Array.IndexOf(lines, $"::{lines[stop]["::stop-commands::".Length..]}::");
+        Assert.IsGreaterThan(stop, resume);
+        var quoted = Array.FindIndex(lines, l => l.TrimStart().StartsWith("image ::add-mask::x", StringComparison.Ordinal));
+        Assert.IsTrue(quoted > stop && quoted < resume, "the image string is printed only while commands are stopped:\n" + run.Stdout);
+        Assert.IsFalse(lines.Where((l, i) => i < stop || i > resume).Any(l => l.TrimStart().StartsWith("::add-mask::x", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void HelmFindingsLandOnTheChartTemplateImageLine()
+    {
+        using var ws = new Workspace();
+        foreach (var folder in new[] { "charts", "rendered" })
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.Combine("examples", folder), "*", SearchOption.AllDirectories))
+            {
+                ws.Write(Path.Combine(folder, Path.GetRelativePath(RepoPaths.Combine("examples", folder), file)), File.ReadAllText(file));
+            }
+        }
+        File.Delete(Path.Combine(ws.Root, "policies", "warn.yaml"));
+        ws.Environment["INPUT_MANIFESTS"] = "rendered/web.yaml";
+        ws.Environment["INPUT_CHART-ROOTS"] = "charts";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment);
+        Assert.AreEqual(1, run.ExitCode, run.Stdout + run.Stderr);
+        var errors = run.Stdout.Split('\n').Where(l => l.StartsWith("::error", StringComparison.Ordinal)).ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "::error file=charts/web/templates/deployment.yaml,line=23,endLine=23,col=18,endColumn=74,title=ImageGate%3A ghcr-only (fail)::Deployment/shop-web (defaults) image ghcr.io/stefanprodan/podinfo:6.7.1: images must come from ghcr.io",
+            "::error file=charts/web/templates/cronjob.yaml,line=17,endLine=17,col=17,endColumn=85,title=ImageGate%3A ghcr-only (fail)::CronJob/shop-web-backup (cronjobs) image docker.io/library/postgres:17.2: images must come from ghcr.io",
+            "::error file=charts/web/templates/tests/test-connection.yaml,line=12,endLine=12,col=14,endColumn=44,title=ImageGate%3A ghcr-only (fail)::Pod/shop-web-test-connection image docker.io/library/busybox:1.36: images must come from ghcr.io",
+        }, errors, run.Stdout);
     }
 }

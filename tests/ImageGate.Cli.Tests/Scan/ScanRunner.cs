@@ -7,11 +7,11 @@ internal static class ScanRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    public static Result Run(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin = null)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var context = new CliContext(stdout, stderr, null, workingDirectory) { Environment = name => environment.GetValueOrDefault(name) };
+        var context = new CliContext(stdout, stderr, stdin is null ? null : new StringReader(stdin), workingDirectory) { Environment = name => environment.GetValueOrDefault(name) };
         var code = Program.Run(args, context);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }

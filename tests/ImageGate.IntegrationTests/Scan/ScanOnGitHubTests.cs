@@ -138,7 +138,20 @@ public sealed class ScanOnGitHubTests
         return step;
     }
 
-    private static string[] Commands(string stdout) => [.. stdout.Split('\n').Where(l => l.StartsWith("::", StringComparison.Ordinal))];
+    /// <summary>The workflow commands the runner acts on: the lines starting with <c>::</c> outside the
+    /// <c>::stop-commands::TOKEN</c> … <c>::TOKEN::</c> region that must wrap the human report.</summary>
+    private static string[] Commands(string stdout)
+    {
+        var lines = stdout.Split('\n');
+        var stop = Array.FindIndex(lines, l => l.StartsWith("::stop-commands::", StringComparison.Ordinal));
+        Assert.IsGreaterThanOrEqualTo(0, stop, "the report is wrapped in stop-commands: " + stdout);
+        var token = lines[stop]["::stop-commands::".Length..];
+        StringAssert.Matches(token, new System.Text.RegularExpressions.Regex("^imagegate-[0-9a-f]{32}$"));
+        var resume = Array.IndexOf(lines, $"::{token}::", stop + 1);
+        Assert.IsGreaterThan(stop, resume, "commands resume after the report");
+        Assert.IsFalse(lines.Skip(stop + 1).Take(resume - stop - 1).Any(l => l.Contains(token, StringComparison.Ordinal)), "the token is not echoed inside the region");
+        return [.. lines.Take(stop).Concat(lines.Skip(resume + 1)).Where(l => l.StartsWith("::", StringComparison.Ordinal))];
+    }
 
     [TestMethod]
     [DataRow("deny", 0, "pass")]

@@ -6,6 +6,9 @@ namespace ImageGate.Ci.GitHub.Runner;
 /// output, escaped as the runner expects. Thread-safe: credentials may be masked from registry calls in flight.</summary>
 public sealed class WorkflowCommands(TextWriter stdout)
 {
+    /// <summary>Shortest line of a multi-line secret masked on its own.</summary>
+    public const int MinLinePart = 4;
+
     private readonly HashSet<string> masked = new(StringComparer.Ordinal);
 
     /// <summary>Masks <paramref name="secret"/> in every later log line: the whole value and each of its lines.
@@ -18,7 +21,8 @@ public sealed class WorkflowCommands(TextWriter stdout)
         }
         lock (stdout)
         {
-            foreach (var part in new[] { secret }.Concat(secret.Split('\n').Select(l => l.Trim('\r', ' ', '\t'))))
+            // Each line too, except short ones such as a lone brace of a JSON key file, which would blank the whole log.
+            foreach (var part in new[] { secret }.Concat(secret.Split('\n').Select(l => l.Trim('\r', ' ', '\t')).Where(l => l.Length >= MinLinePart)))
             {
                 if (part.Length > 0 && masked.Add(part))
                 {
@@ -26,6 +30,27 @@ public sealed class WorkflowCommands(TextWriter stdout)
                 }
             }
             stdout.Flush();
+        }
+    }
+
+    /// <summary>Stops the runner from reading workflow commands until <see cref="ResumeCommands"/>: text from the repository
+    /// (policy messages, image strings) printed in between cannot act as a command. Returns the random resume token.</summary>
+    public string StopCommands()
+    {
+        var token = "imagegate-" + Guid.NewGuid().ToString("N");
+        lock (stdout)
+        {
+            stdout.Write($"::stop-commands::{token}\n");
+        }
+        return token;
+    }
+
+    /// <summary>Lets the runner read workflow commands again.</summary>
+    public void ResumeCommands(string token)
+    {
+        lock (stdout)
+        {
+            stdout.Write($"::{token}::\n");
         }
     }
 

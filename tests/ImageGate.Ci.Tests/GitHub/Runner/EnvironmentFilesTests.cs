@@ -56,10 +56,25 @@ public sealed class EnvironmentFilesTests
         commands.AddMask("s3cr%t");
         commands.AddMask("line-one\nline-two");
         commands.AddMask("  ");
+        commands.AddMask("{\n  \"key\": \"k-1\"\n}");
         commands.Notice("done: 100%\nok", "ImageGate, scan");
         Assert.AreEqual(
             "::add-mask::s3cr%25t\n::add-mask::line-one%0Aline-two\n::add-mask::line-one\n::add-mask::line-two\n" +
+            "::add-mask::{%0A  \"key\": \"k-1\"%0A}\n::add-mask::\"key\": \"k-1\"\n" +
             "::notice title=ImageGate%2C scan::done: 100%25%0Aok\n", stdout.ToString());
+    }
+
+    [TestMethod]
+    public void StopCommandsUsesAFreshTokenAndResumes()
+    {
+        var stdout = new StringWriter();
+        var commands = new WorkflowCommands(stdout);
+        var first = commands.StopCommands();
+        commands.ResumeCommands(first);
+        var second = commands.StopCommands();
+        Assert.AreNotEqual(first, second);
+        StringAssert.Matches(first, new System.Text.RegularExpressions.Regex("^imagegate-[0-9a-f]{32}$"));
+        Assert.AreEqual($"::stop-commands::{first}\n::{first}::\n::stop-commands::{second}\n", stdout.ToString());
     }
 
     private static RunResult Result(params (Outcome Outcome, ValidationAction Action)[] findings) =>
