@@ -340,4 +340,16 @@ public sealed class ScanCommandTests
             "::error file=charts/web/templates/tests/test-connection.yaml,line=12,endLine=12,col=14,endColumn=44,title=ImageGate%3A ghcr-only (fail)::Pod/shop-web-test-connection image docker.io/library/busybox:1.36: images must come from ghcr.io",
         }, errors, run.Stdout);
     }
+
+    [TestMethod]
+    public void AnUnreadableCaFileNamesTheInput()
+    {
+        using var ws = new Workspace();
+        ws.Write("ca.pem", "not a certificate");
+        ws.Environment["INPUT_CA-FILE"] = "ca.pem";
+        var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment);
+        Assert.AreEqual(2, run.ExitCode, run.Stdout + run.Stderr);
+        StringAssert.Contains(run.Stdout, "::error title=ImageGate::input 'ca-file': ca.pem: ");
+        StringAssert.Contains(run.Stderr, "error: input 'ca-file': ca.pem: ");
+    }
 }
