@@ -1,5 +1,6 @@
 using ImageGate.Ci.AzureDevOps;
 using ImageGate.Ci.GitHub;
+using ImageGate.Ci.GitHub.Api;
 using ImageGate.Ci.Inputs;
 using ImageGate.Ci.Publishing;
 using ImageGate.Reporting;
@@ -19,14 +20,17 @@ public delegate IReadOnlyList<IRunPublisher> RunPublisherFactory(PublisherContex
 /// <summary>The composition root of <c>scan</c>'s pull-request publishing: platform publishers are added here.</summary>
 public static class ScanPublishers
 {
-    /// <summary>The publishers for a run. On Azure Pipelines pull-request builds: the pull-request thread when
-    /// <c>comment</c> is on and the pull-request status when <c>pr-status</c> is on.</summary>
+    /// <summary>The publishers for a run. On GitHub Actions: the comment and the check run (each opt-in by input).
+    /// On Azure Pipelines pull-request builds: the pull-request thread when <c>comment</c> is on and the
+    /// pull-request status when <c>pr-status</c> is on.</summary>
     /// <exception cref="InvalidDataException">An Azure Pipelines variable is malformed.</exception>
     public static IReadOnlyList<IRunPublisher> Create(PublisherContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var publishers = new List<IRunPublisher>();
-        if (!context.GitHub.IsActions && AzurePipelinesSecrets.IsAzurePipelines(context.Environment))
+        if (context.GitHub.IsActions)
+            publishers.AddRange(GitHubPublishers.ForScan(context.Inputs, context.GitHub, context.Environment));
+        else if (AzurePipelinesSecrets.IsAzurePipelines(context.Environment))
         {
             publishers.AddRange(AzureDevOpsPublishers.Create(
                 AzureDevOpsContext.FromEnvironment(context.Environment), context.Inputs.Comment, context.Inputs.PrStatus,
