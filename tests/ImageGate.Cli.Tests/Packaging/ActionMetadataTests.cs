@@ -136,7 +136,9 @@ public sealed partial class ActionMetadataTests
         }
         var specs = ((IEnumerable)resolver.GetProperty("Specs", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!).Cast<object>().ToList();
         string Prop(object spec, string name) => spec.GetType().GetProperty(name)!.GetValue(spec)?.ToString() ?? "";
-        var byName = specs.ToDictionary(s => Prop(s, "Name"));
+        // Inputs that only mean something on Azure Pipelines are offered by task.json, not by the action.
+        string[] azureOnly = ["pr-status"];
+        var byName = specs.Where(s => !azureOnly.Contains(Prop(s, "Name"))).ToDictionary(s => Prop(s, "Name"));
         var inputs = Inputs();
         CollectionAssert.AreEquivalent(byName.Keys.ToList(), inputs.Keys.ToList(), "action inputs and scan inputs differ");
         foreach (var (id, input) in inputs)

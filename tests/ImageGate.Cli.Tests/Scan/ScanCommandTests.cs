@@ -281,7 +281,7 @@ public sealed class ScanCommandTests
         var run = ScanRunner.Run(["scan"], ws.Root, ws.Environment);
         Assert.AreEqual(0, run.ExitCode, run.Stdout + run.Stderr);
         Assert.StartsWith("##vso[task.setsecret]azp-token-0042\n", run.Stdout);
-        StringAssert.Contains(run.Stdout, $"\n##vso[task.logissue type=error;sourcepath={Path.Combine(ws.Root, "deploy", "pods.yaml")};linenumber=15;columnnumber=12;code=IVPOL/ghcr-only]ImageGate: ghcr-only (fail): a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
+        StringAssert.Contains(run.Stdout, $"\n##vso[task.logissue type=error;sourcepath={Path.Combine(ws.Root, "deploy", "pods.yaml")};linenumber=15;columnnumber=12;code=IVPOL/ghcr-only/validation-0]ImageGate: ghcr-only (fail): a/Pod/hub image docker.io/library/nginx:1.27: images must come from ghcr.io\n");
         Assert.IsFalse(run.Stdout.Split('\n').Any(l => l.StartsWith("::", StringComparison.Ordinal)), "no GitHub workflow commands on Azure Pipelines");
     }
 
