@@ -12,14 +12,16 @@
 # (examples/trust/release-key.pub) and the platform CA certificate (examples/trust/platform-ca.crt)
 # are kept, and they are written into the example policies that embed them.
 # Images are deterministic (same bytes, same digests on every run); signatures are not (ECDSA).
+# Usage: make-example-registry.sh [EXAMPLES_DIR]   (default: the repository's examples folder; the
+# tests regenerate a copy to check that the script still produces a layout with the expected verdicts)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+examples=$(cd "${1:-$(dirname "$0")/../examples}" && pwd)
 for tool in openssl tar sha256sum basenc xxd perl; do
   command -v "$tool" >/dev/null || { echo "make-example-registry.sh needs $tool" >&2; exit 2; }
 done
 host=registry.example.com
-layout=$root/examples/registry
-trust=$root/examples/trust
+layout=$examples/registry
+trust=$examples/trust
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -54,7 +56,7 @@ image() {
   mkdir -p "$dir/rootfs/app"
   printf '%s:%s, an ImageGate example image\n' "$1" "$2" > "$dir/rootfs/app/README"
   tar --create --format=ustar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-    --mode=go-w --blocking-factor=1 --file "$dir/layer.tar" -C "$dir/rootfs" app
+    --mode=a+rX,u+w,go-w --blocking-factor=1 --file "$dir/layer.tar" -C "$dir/rootfs" app
   layer=$(put "$dir/layer.tar" application/vnd.oci.image.layer.v1.tar)
   printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/app/README"]},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
     "$(field digest "$layer")" > "$dir/config.json"
@@ -167,12 +169,12 @@ replace_pem() {
     s{^([ \t]*)-----BEGIN \Q$t\E-----\n(?:\1[A-Za-z0-9+/=]+\n)*\1-----END \Q$t\E-----$}{join "\n", map { $1 . $_ } @new}gme;
   ' "$@"
 }
-policies=$root/examples/policies
+policies=$examples/policies
 replace_pem "PUBLIC KEY" "$trust/release-key.pub" \
   "$policies/quickstart/release-signature.yaml" "$policies/current/cosign-keyed.yaml" \
   "$policies/current/attestation-intoto.yaml" "$policies/seed-era/cosign-keyed.yaml"
 replace_pem "CERTIFICATE" "$trust/platform-ca.crt" \
   "$policies/quickstart/payments-notary.yaml" "$policies/current/notary.yaml" "$policies/seed-era/notary-payload.yaml"
 
-echo "wrote $(find "$layout" -type f | wc -l) files ($(du -sk "$layout" | cut -f1) KB) to examples/registry"
+echo "wrote $(find "$layout" -type f | wc -l) files ($(du -sk "$layout" | cut -f1) KB) to $layout"
 echo "shop/storefront:1.0 is $(field digest "$storefront")"
