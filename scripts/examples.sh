@@ -29,14 +29,14 @@ case $status in
   *) echo "(exit $status: input or usage error)"; exit "$status" ;;
 esac
 
-# Expected: 20 passes (among them the Cosign- and Notary-signed images), 5 Deny failures (an unsigned
-# image, an image signed with another key, three untrusted registries in the chart) and 3 Warn failures
-# (images of the chart not pinned by digest).
+# Expected: 24 passes (among them images signed with Cosign, with a Sigstore bundle and with Notary),
+# 5 Deny failures (an unsigned image, an image signed with another key, three untrusted registries in the
+# chart) and 3 Warn failures (images of the chart not pinned by digest).
 imagegate apply "${run[@]}" -o json --output "$report" >/dev/null
 count() { grep -A9 '"summary"' "$report" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
 pass=$(count pass) fail=$(count fail) blocking=$(count blocking)
-if [ "$pass" != 20 ] || [ "$blocking" != 5 ] || [ "$((fail - blocking))" != 3 ]; then
-  echo "unexpected verdicts: $pass passed, $blocking Deny failures, $((fail - blocking)) Warn failures (expected 20, 5, 3)"
+if [ "$pass" != 24 ] || [ "$blocking" != 5 ] || [ "$((fail - blocking))" != 3 ]; then
+  echo "unexpected verdicts: $pass passed, $blocking Deny failures, $((fail - blocking)) Warn failures (expected 24, 5, 3)"
   exit 1
 fi
 echo "(as expected: $pass passed, $blocking Deny failures, $((fail - blocking)) Warn failures)"

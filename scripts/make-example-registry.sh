@@ -6,6 +6,7 @@
 #   shop/storefront:1.0  Cosign-signed with the release key (legacy `sha256-<digest>.sig` tag)
 #   shop/worker:1.0      not signed
 #   shop/legacy:1.0      Cosign-signed with a key nobody trusts
+#   shop/cart:1.0        signed with the release key as a Sigstore bundle (DSSE) attached as a referrer
 #   payments/api:1.0     Notary-signed (JWS envelope referrer) by a leaf of the platform CA
 #
 # Private keys live in a temporary folder and are thrown away. Only the public release key
@@ -85,6 +86,27 @@ cosign_sign() {
   list "$manifest" "$1:${digest/:/-}.sig"
 }
 
+# bundle_sign REPOSITORY IMAGE_DESCRIPTOR KEY: a Sigstore bundle (v0.3, DSSE, cosign's sign predicate) signed with
+# KEY and attached as an OCI referrer, as `cosign sign --new-bundle-format` does (without a transparency log entry)
+bundle_sign() {
+  local dir=$work/$1 statement signature bundle empty manifest type=application/vnd.in-toto+json
+  local bundle_type=application/vnd.dev.sigstore.bundle.v0.3+json predicate=https://sigstore.dev/cosign/sign/v1
+  printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"%s/%s","digest":{"sha256":"%s"}}],"predicateType":"%s","predicate":{}}' \
+    "$host" "$1" "$(field digest "$2" | cut -d: -f2)" "$predicate" > "$dir/statement.json"
+  # DSSE signs the pre-authentication encoding: "DSSEv1 <len(type)> <type> <len(body)> <body>"
+  { printf 'DSSEv1 %s %s %s ' "${#type}" "$type" "$(stat -c %s "$dir/statement.json")"; cat "$dir/statement.json"; } > "$dir/pae"
+  signature=$(openssl dgst -sha256 -sign "$3" "$dir/pae" | base64 -w0)
+  printf '{"mediaType":"%s","verificationMaterial":{"publicKey":{"hint":""},"tlogEntries":[]},"dsseEnvelope":{"payload":"%s","payloadType":"%s","signatures":[{"sig":"%s","keyid":""}]}}' \
+    "$bundle_type" "$(base64 -w0 < "$dir/statement.json")" "$type" "$signature" > "$dir/bundle.json"
+  bundle=$(put "$dir/bundle.json" "$bundle_type")
+  printf '{}' > "$dir/empty.json"
+  empty=$(put "$dir/empty.json" application/vnd.oci.empty.v1+json)
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"%s","config":%s,"layers":[%s],"subject":%s,"annotations":{"dev.sigstore.bundle.content":"dsse-envelope","dev.sigstore.bundle.predicateType":"%s"}}' \
+    "$bundle_type" "$empty" "$bundle" "$2" "$predicate" > "$dir/bundle-manifest.json"
+  manifest=$(put "$dir/bundle-manifest.json" application/vnd.oci.image.manifest.v1+json)
+  list "${manifest%\}},\"artifactType\":\"$bundle_type\",\"annotations\":{\"dev.sigstore.bundle.predicateType\":\"$predicate\"}}"
+}
+
 b64url() { basenc --base64url -w0 | tr -d '='; }
 # ECDSA DER SEQUENCE{r,s} on stdin -> the fixed-size r||s that JWS uses (P-256: 32 bytes each)
 der_to_raw() {
@@ -149,6 +171,8 @@ cosign_sign shop/storefront "$storefront" "$work/release.key"
 image shop/worker 1.0
 image shop/legacy 1.0
 cosign_sign shop/legacy "$descriptor" "$work/untrusted.key"
+image shop/cart 1.0
+bundle_sign shop/cart "$descriptor" "$work/release.key"
 image payments/api 1.0
 notary_sign payments/api "$descriptor" "$work/leaf" "$work/ca"
 

@@ -25,6 +25,10 @@ public sealed class ExamplesRunTests
     /// <summary>policy[/autogen variant] Kind namespace/name: result action [blocking] at image locations (or the resource).</summary>
     private static readonly string[] ExpectedVerdicts =
     [
+        "payments-notary/defaults StatefulSet shop/cart: pass Deny at examples/deploy/cart.yaml:2",
+        "pinned-digests/defaults StatefulSet shop/cart: pass Warn at examples/deploy/cart.yaml:19",
+        "release-signature/defaults StatefulSet shop/cart: pass Deny at examples/deploy/cart.yaml:19",
+        "trusted-registries/defaults StatefulSet shop/cart: pass Deny at examples/deploy/cart.yaml:19",
         "payments-notary/cronjobs CronJob shop/legacy-report: pass Deny at examples/deploy/legacy-report.yaml:2",
         "pinned-digests/cronjobs CronJob shop/legacy-report: pass Warn at examples/deploy/legacy-report.yaml:16",
         "release-signature/cronjobs CronJob shop/legacy-report: fail Deny blocking at examples/deploy/legacy-report.yaml:16",
@@ -55,7 +59,7 @@ public sealed class ExamplesRunTests
         "trusted-registries Pod shop-web-test-connection: fail Deny blocking at examples/charts/web/templates/tests/test-connection.yaml:12",
     ];
 
-    private static readonly string[] TaggedImages = ["shop/storefront:1.0", "shop/worker:1.0", "shop/legacy:1.0", "payments/api:1.0"];
+    private static readonly string[] TaggedImages = ["shop/storefront:1.0", "shop/worker:1.0", "shop/legacy:1.0", "shop/cart:1.0", "payments/api:1.0"];
 
     [TestMethod]
     public async Task MainRunGivesTheExpectedVerdictsWithoutTouchingTheNetwork()
@@ -67,7 +71,7 @@ public sealed class ExamplesRunTests
         using var report = JsonDocument.Parse(json);
         CollectionAssert.AreEqual(ExpectedVerdicts, Verdicts(report), "\n" + string.Join("\n", Verdicts(report)));
         var summary = report.RootElement.GetProperty("summary");
-        Assert.AreEqual((20, 8, 5, 0), (summary.GetProperty("pass").GetInt32(), summary.GetProperty("fail").GetInt32(),
+        Assert.AreEqual((24, 8, 5, 0), (summary.GetProperty("pass").GetInt32(), summary.GetProperty("fail").GetInt32(),
             summary.GetProperty("blocking").GetInt32(), summary.GetProperty("error").GetInt32()));
     }
 
@@ -83,6 +87,7 @@ public sealed class ExamplesRunTests
         StringAssert.Contains(Reasons("worker"), "release: no signatures found: registry.example.com/shop/worker has no sha256-");
         StringAssert.Contains(Reasons("legacy-report"), "release: no signature verified: signature 1: signature mismatch");
         Assert.AreEqual("", Reasons("storefront"));
+        Assert.AreEqual("", Reasons("cart"));
     }
 
     [TestMethod]
@@ -120,9 +125,9 @@ public sealed class ExamplesRunTests
             {
                 ReadDescribed(blobs, subject);
             }
-            if (entry.TryGetProperty("annotations", out var annotations))
+            if (RefName(entry) is { } tag)
             {
-                tags.Add(annotations.GetProperty("org.opencontainers.image.ref.name").GetString()!);
+                tags.Add(tag);
             }
         }
         CollectionAssert.IsSubsetOf(TaggedImages, tags);
@@ -233,10 +238,13 @@ public sealed class ExamplesRunTests
     {
         using var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(layout, "index.json")));
         return index.RootElement.GetProperty("manifests").EnumerateArray()
-            .Where(e => e.TryGetProperty("annotations", out var a) && TaggedImages.Contains(a.GetProperty("org.opencontainers.image.ref.name").GetString()))
-            .Select(e => e.GetProperty("annotations").GetProperty("org.opencontainers.image.ref.name").GetString() + "@" + e.GetProperty("digest").GetString())
+            .Where(e => TaggedImages.Contains(RefName(e)))
+            .Select(e => RefName(e) + "@" + e.GetProperty("digest").GetString())
             .ToList();
     }
+
+    private static string? RefName(JsonElement entry) =>
+        entry.TryGetProperty("annotations", out var a) && a.TryGetProperty("org.opencontainers.image.ref.name", out var name) ? name.GetString() : null;
 
     private static string PemBody(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '|'))
         .Replace("-----BEGINPUBLICKEY-----", "").Replace("-----ENDPUBLICKEY-----", "")
