@@ -76,6 +76,19 @@ public sealed class ExamplesRunTests
     }
 
     [TestMethod]
+    public void TheScriptChecksTheSameCounts()
+    {
+        // scripts/examples.sh exits non-zero unless it sees these counts; keep it in step with the verdicts above.
+        var script = File.ReadAllText(RepoPaths.Combine("scripts", "examples.sh"));
+        var passes = ExpectedVerdicts.Count(v => v.Contains(": pass ", StringComparison.Ordinal));
+        var deny = ExpectedVerdicts.Count(v => v.Contains(": fail Deny blocking ", StringComparison.Ordinal));
+        var warn = ExpectedVerdicts.Count(v => v.Contains(": fail Warn ", StringComparison.Ordinal));
+        Assert.AreEqual(ExpectedVerdicts.Length, passes + deny + warn);
+        StringAssert.Contains(script, $"(expected {passes}, {deny}, {warn})");
+        StringAssert.Contains(script, $"[ \"$pass\" != {passes} ] || [ \"$blocking\" != {deny} ] || [ \"$((fail - blocking))\" != {warn} ]");
+    }
+
+    [TestMethod]
     public async Task FailuresCarryTheAttestorsReasons()
     {
         var (_, json, _, _) = await RunThroughProxyAsync(RepoPaths.Root, [.. MainRun, "--registry-mirror", Mirror]);
