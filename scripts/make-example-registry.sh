@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates examples/registry: an OCI image layout that stands in for registry.example.com
 # (imagegate ... --registry-mirror registry.example.com=oci:examples/registry), holding a few tiny
-# images and their signatures, made with openssl alone:
+# images and their signatures, made with openssl, tar and coreutils:
 #
 #   shop/storefront:1.0  Cosign-signed with the release key (legacy `sha256-<digest>.sig` tag)
 #   shop/worker:1.0      not signed
