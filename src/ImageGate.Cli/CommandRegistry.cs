@@ -12,6 +12,7 @@ public static class CommandRegistry
     [
         new ImagesCommand(),
         new ApplyCommand(),
+        new ScanCommand(Scan.ScanPublishers.Create),
         new TestCommand(),
         new ValidateCommand(),
         new CelEvalCommand(),

@@ -97,6 +97,7 @@ public static class Program
             throw new UsageException($"option '--verbosity' does not accept '{level}'; use one of: {string.Join(", ", Verbosity.Names)}");
         }
         context.Logging = new CliLogging(Verbosity.ToLogLevel(level), context.Stderr);
+        context.VerbosityGiven = level is not null;
         try
         {
             return command.ExecuteAsync(parsed, context).GetAwaiter().GetResult();

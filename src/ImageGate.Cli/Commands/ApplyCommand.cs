@@ -72,6 +72,7 @@ public sealed class ApplyCommand : Command
             Phase = args.Value("--mode") == "background" ? EvaluationPhase.Background : EvaluationPhase.Admission,
             Operation = args.Value("--operation"),
             ResolveDigests = !args.Has("--no-resolve-digests"),
+            Stdin = context.Stdin,
         }, verifier, context.WorkingDirectory).Result;
 
         var failOn = args.Value("--fail-on") switch { "warn" => FailOn.Warn, "never" => FailOn.Never, _ => FailOn.Deny };

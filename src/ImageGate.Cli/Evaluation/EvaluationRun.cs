@@ -61,6 +61,12 @@ public sealed record EvaluationRequest
 
     /// <summary>Report bad files and go on.</summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>Standard input, read for the resource input <c>-</c>.</summary>
+    public TextReader? Stdin { get; init; }
+
+    /// <summary>Called after each resource with the number evaluated and the total, for progress lines.</summary>
+    public Action<int, int>? Progress { get; init; }
 }
 
 /// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results.</summary>
@@ -98,6 +104,7 @@ public static class EvaluationRun
             Exclude = request.Exclude,
             ChartRoots = request.ChartRoots,
             ContinueOnError = true,
+            Stdin = request.Stdin,
         });
         inputErrors.AddRange(found.Errors);
         // Documents that are not Kubernetes objects are skipped by discovery; say so where the user looks.
@@ -154,6 +161,7 @@ public static class EvaluationRun
         var findings = new List<Finding>();
         var raw = new List<(EngineResource, ManifestDocument, PolicyResult)>();
         long order = 0;
+        var done = 0;
         foreach (var (resource, doc) in resources)
         {
             foreach (var outcome in engine.Evaluate(resource, cancellationToken))
@@ -162,6 +170,7 @@ public static class EvaluationRun
                 findings.Add(ToFinding(outcome, doc, order++));
                 diagnostics.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
             }
+            request.Progress?.Invoke(++done, resources.Count);
         }
         var result = new RunResult(findings, diagnostics)
         {
@@ -237,7 +246,10 @@ public static class EvaluationRun
             Resource = new ResourceRef(doc.ApiVersion, doc.Kind, doc.Namespace, doc.Name)
             {
                 Span = Span(doc.Span),
-                TemplateSpan = doc.Helm?.Template?.Span is { } t ? Span(t) : null,
+                // For Helm output, the template line of the (failing-first) image when known: annotations land on it.
+                TemplateSpan = images.Select(i => doc.Images.FirstOrDefault(w => w.Image == i.Reference)?.Template?.Span).FirstOrDefault(t => t is not null) is { } imageLine
+                    ? Span(imageLine)
+                    : doc.Helm?.Template?.Span is { } t ? Span(t) : null,
             },
             Images = images,
             Result = outcome.Status switch

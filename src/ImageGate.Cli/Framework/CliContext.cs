@@ -12,7 +12,7 @@ public sealed class CliContext
         Stdout = stdout;
         Stderr = stderr;
         Stdin = stdin;
-        WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+        WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory;
         Logging = new CliLogging(LogLevel.Warning, stderr);
     }
 
@@ -30,6 +30,12 @@ public sealed class CliContext
 
     /// <summary>Relative paths are resolved, and shown, relative to this folder.</summary>
     public string WorkingDirectory { get; }
+
+    /// <summary>Reads environment variables (CI inputs, GITHUB_*); tests substitute their own.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>True when <c>--verbosity</c> was given on the command line.</summary>
+    public bool VerbosityGiven { get; internal set; }
 
     /// <summary>Logging at the level of <c>--verbosity</c>.</summary>
     public CliLogging Logging { get; internal set; }
