@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs ImageGate on the bundled examples, offline: builds the CLI, lists every workload and image,
-# evaluates the quick-start policies on the example deployments and on a Helm-rendered chart — with
+# scans the example deployments and a Helm-rendered chart with the quick-start policies — with
 # registry.example.com served from the OCI image layout in examples/registry, so the Cosign and Notary
 # signatures are really verified — and runs the bundled Kyverno test suite.
 # Exits 0 when every expected verdict appears (passes, Deny failures, Warn failures), 1 otherwise.
@@ -16,12 +16,13 @@ trap 'rm -f "$report"' EXIT
 echo "== imagegate images (every workload and image, with file:line)"
 imagegate images examples/deploy examples/manifests examples/rendered --chart-root examples/charts || exit $?
 
-# The main run: the same options for the table and for the JSON that is checked below.
-run=(examples/policies/quickstart -r examples/deploy -r examples/rendered --chart-root examples/charts
-  --registry-mirror registry.example.com=oci:examples/registry)
+# The main run, as CI runs it: `imagegate scan` with the same inputs for the table and for the JSON
+# report that is checked below.
+run=(scan --policies examples/policies/quickstart --manifests examples/deploy --manifests examples/rendered
+  --chart-roots examples/charts --registry-mirrors registry.example.com=oci:examples/registry --offline)
 echo
-echo "== imagegate apply examples/policies/quickstart (registry.example.com served from examples/registry)"
-imagegate apply "${run[@]}" --explain
+echo "== imagegate scan (registry.example.com served from examples/registry, no network)"
+imagegate "${run[@]}" --explain
 status=$?
 case $status in
   1) echo "(exit 1: blocking findings under Deny, as expected for these examples)" ;;
@@ -32,7 +33,7 @@ esac
 # Expected: 24 passes (among them images signed with Cosign, with a Sigstore bundle and with Notary),
 # 5 Deny failures (an unsigned image, an image signed with another key, three untrusted registries in the
 # chart) and 3 Warn failures (images of the chart not pinned by digest).
-imagegate apply "${run[@]}" -o json --output "$report" >/dev/null
+imagegate "${run[@]}" -o json --output "$report" >/dev/null
 count() { grep -A9 '"summary"' "$report" | sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
 pass=$(count pass) fail=$(count fail) blocking=$(count blocking)
 if [ "$pass" != 24 ] || [ "$blocking" != 5 ] || [ "$((fail - blocking))" != 3 ]; then

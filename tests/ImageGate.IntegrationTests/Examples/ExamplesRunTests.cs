@@ -6,9 +6,9 @@ using ImageGate.TestSupport.Registry;
 
 namespace ImageGate.IntegrationTests.Examples;
 
-/// <summary>The bundled examples, run as <c>scripts/examples.sh</c> runs them: the quick-start policies on the
-/// example deployments and the Helm-rendered chart, with registry.example.com served from the OCI image layout
-/// in <c>examples/registry</c>. Every verdict is checked, and every HTTP attempt would reach a recording
+/// <summary>The bundled examples, run as <c>scripts/examples.sh</c> runs them: <c>imagegate scan</c> with the
+/// quick-start policies on the example deployments and the Helm-rendered chart, with registry.example.com served
+/// from the OCI image layout in <c>examples/registry</c>. Every verdict is checked, and every HTTP attempt would reach a recording
 /// loopback proxy, so the run is shown to be offline.</summary>
 [TestClass]
 public sealed class ExamplesRunTests
@@ -16,11 +16,11 @@ public sealed class ExamplesRunTests
     /// <summary>The options of the script's main run, relative to the folder holding <c>examples/</c>.</summary>
     private static readonly string[] MainRun =
     [
-        "apply", "examples/policies/quickstart", "-r", "examples/deploy", "-r", "examples/rendered",
-        "--chart-root", "examples/charts", "-o", "json",
+        "scan", "--policies", "examples/policies/quickstart", "--manifests", "examples/deploy", "--manifests", "examples/rendered",
+        "--chart-roots", "examples/charts", "--offline", "-o", "json",
     ];
 
-    private const string Mirror = "registry.example.com=oci:examples/registry";
+    private static readonly string[] Mirror = ["--registry-mirrors", "registry.example.com=oci:examples/registry"];
 
     /// <summary>policy[/autogen variant] Kind namespace/name: result action [blocking] at image locations (or the resource).</summary>
     private static readonly string[] ExpectedVerdicts =
@@ -64,7 +64,7 @@ public sealed class ExamplesRunTests
     [TestMethod]
     public async Task MainRunGivesTheExpectedVerdictsWithoutTouchingTheNetwork()
     {
-        var (code, json, stderr, proxied) = await RunThroughProxyAsync(RepoPaths.Root, [.. MainRun, "--registry-mirror", Mirror]);
+        var (code, json, stderr, proxied) = await RunThroughProxyAsync(RepoPaths.Root, [.. MainRun, .. Mirror]);
 
         Assert.IsEmpty(proxied, "the examples must run offline, but these requests left the process: " + string.Join(", ", proxied));
         Assert.AreEqual(1, code, stderr);
@@ -91,7 +91,7 @@ public sealed class ExamplesRunTests
     [TestMethod]
     public async Task FailuresCarryTheAttestorsReasons()
     {
-        var (_, json, _, _) = await RunThroughProxyAsync(RepoPaths.Root, [.. MainRun, "--registry-mirror", Mirror]);
+        var (_, json, _, _) = await RunThroughProxyAsync(RepoPaths.Root, [.. MainRun, .. Mirror]);
         using var report = JsonDocument.Parse(json);
         var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
         string Reasons(string name) => ApplyHarness.Reasons(results.Single(r =>
@@ -181,7 +181,7 @@ public sealed class ExamplesRunTests
 
         Assert.AreNotEqual(File.ReadAllText(RepoPaths.Combine("examples", "trust", "release-key.pub")), File.ReadAllText(Path.Combine(copy, "trust", "release-key.pub")));
         CollectionAssert.AreEqual(TaggedDigests(RepoPaths.Combine("examples", "registry")), TaggedDigests(Path.Combine(copy, "registry")));
-        var (code, json, stderr, proxied) = await RunThroughProxyAsync(work, [.. MainRun, "--registry-mirror", Mirror]);
+        var (code, json, stderr, proxied) = await RunThroughProxyAsync(work, [.. MainRun, .. Mirror]);
         Assert.IsEmpty(proxied);
         Assert.AreEqual(1, code, stderr);
         using var report = JsonDocument.Parse(json);
@@ -226,8 +226,12 @@ public sealed class ExamplesRunTests
         {
             start.Environment[name] = proxy.BaseUri.ToString();
         }
-        start.Environment.Remove("NO_PROXY");
-        start.Environment.Remove("no_proxy");
+        // Not a CI step: scan would read the platform's inputs and write its workflow commands otherwise.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal) || k.StartsWith("INPUT_", StringComparison.Ordinal)
+            || k.StartsWith("RUNNER_", StringComparison.Ordinal) || k.StartsWith("SYSTEM_", StringComparison.Ordinal) || k is "TF_BUILD" or "NO_PROXY" or "no_proxy").ToList())
+        {
+            start.Environment.Remove(name);
+        }
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
