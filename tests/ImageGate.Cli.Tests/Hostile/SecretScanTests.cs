@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
 using ImageGate.TestSupport.Secrets;
 
@@ -68,6 +69,7 @@ public sealed class SecretScanTests
             SecretOutputs.Record($"cli apply -o {format} stderr", run.Stderr);
             StringAssert.Contains(run.Stdout + run.Stderr, registry.Authority, "the error names the registry");
             Assert.IsEmpty(KnownSecrets.FindIn(run.Stdout + run.Stderr), $"-o {format} printed a secret");
+            if (format == "sarif") SarifValidator.AssertValidText(run.Stdout);
         }
         Assert.IsTrue(registry.Requests.Any(r => r.Header("Authorization") == "Basic " + basic), "the password was really used");
     }

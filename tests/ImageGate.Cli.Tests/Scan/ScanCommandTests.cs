@@ -4,6 +4,7 @@ using ImageGate.Ci.Publishing;
 using ImageGate.Cli.Commands;
 using ImageGate.Cli.Scan;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Sarif;
 
 namespace ImageGate.Cli.Tests.Scan;
 
@@ -214,6 +215,7 @@ public sealed class ScanCommandTests
         var junit = XDocument.Load(Path.Combine(ws.Root, "reports", "junit.xml"));
         Assert.AreEqual("3", junit.Root!.Attribute("tests")?.Value ?? junit.Root.Element("testsuite")?.Attribute("tests")?.Value);
         StringAssert.Contains(File.ReadAllText(Path.Combine(ws.Root, "reports", "imagegate.sarif")), "\"version\": \"2.1.0\"");
+        SarifValidator.AssertValid(Path.Combine(ws.Root, "reports", "imagegate.sarif"));
     }
 
     [TestMethod]

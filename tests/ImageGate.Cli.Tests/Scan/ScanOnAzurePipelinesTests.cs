@@ -1,5 +1,6 @@
 using ImageGate.Ci.AzureDevOps;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.AzureDevOpsApi;
 
 namespace ImageGate.Cli.Tests.Scan;
@@ -63,6 +64,7 @@ public sealed class ScanOnAzurePipelinesTests
         // A script step: scan publishes the SARIF file and sets the step result itself.
         CollectionAssert.Contains(lines, $"##vso[artifact.upload containerfolder=CodeAnalysisLogs;artifactname=CodeAnalysisLogs]{Path.Combine(files.Root, "out", "imagegate.sarif")}");
         CollectionAssert.Contains(lines, "##vso[task.complete result=Failed;]ImageGate: 1 blocking finding(s)");
+        SarifValidator.AssertValid(Path.Combine(files.Root, "out", "imagegate.sarif"));
         var thread = stub.Threads.Single();
         Assert.AreEqual("active", thread.Status);
         Assert.AreEqual("default", thread.Properties[AzureDevOpsPublisherOptions.ThreadMarkerProperty]);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
 
 namespace ImageGate.IntegrationTests.Scan;
@@ -191,6 +192,7 @@ public sealed class ScanOnGitHubTests
         Assert.AreEqual($"{signed}={pinned}", outputs["pinned-images"]);
         Assert.AreEqual("deploy/web.yaml", outputs["pinned-files"]);
         Assert.IsTrue(File.Exists(Path.Combine(step.Workspace, "results", "imagegate.sarif")));
+        SarifValidator.AssertValid(Path.Combine(step.Workspace, "results", "imagegate.sarif"));
 
         var summary = step.Summary;
         StringAssert.StartsWith(summary, failOn == "warn" ? "## ImageGate: ❌ 2 blocking finding(s)\n" : "## ImageGate: ✅ no blocking findings\n");
