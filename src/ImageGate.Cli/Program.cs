@@ -9,7 +9,9 @@ public static class Program
     /// <summary>Process entry point.</summary>
     public static int Main(string[] args)
     {
-        var stdin = Console.IsInputRedirected ? Console.In : null;
+        // Console.In is created on first read: creating it initialises the terminal, which costs milliseconds that
+        // commands reading no standard input should not pay.
+        var stdin = Console.IsInputRedirected ? new LazyConsoleReader() : null;
         var code = Run(args, new CliContext(Console.Out, Console.Error, stdin));
         Console.Out.Flush();
         return code;
@@ -74,7 +76,7 @@ public static class Program
         }
         var rest = args[start..];
         var found = CommandRegistry.Find(rest)
-            ?? throw new UsageException($"unknown command '{rest[0]}'; commands: {string.Join(", ", CommandRegistry.Commands.Select(c => c.Name))}");
+            ?? throw new UsageException($"unknown command '{rest[0]}'; commands: {string.Join(", ", CommandRegistry.Names)}");
         var command = found.Command;
         var commandArgs = rest[found.Words..];
         if (commandArgs.Contains("--help") || commandArgs.Contains("-h"))

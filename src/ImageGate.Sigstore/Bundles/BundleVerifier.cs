@@ -40,11 +40,23 @@ public sealed record BundleArtifact
     /// <summary>An artifact given by a "sha256:hex" digest (for example an image manifest digest).</summary>
     public static BundleArtifact FromDigest(string digest)
     {
-        if (!digest.StartsWith("sha256:", StringComparison.Ordinal) || digest.Length != 71 || digest.AsSpan(7).ContainsAnyExcept("0123456789abcdefABCDEF"))
+        if (!digest.StartsWith("sha256:", StringComparison.Ordinal) || digest.Length != 71 || !IsHex(digest.AsSpan(7)))
         {
             throw new ArgumentException($"'{digest}' is not a sha256:<64 hex> digest", nameof(digest));
         }
         return new(null, digest.ToLowerInvariant());
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
 

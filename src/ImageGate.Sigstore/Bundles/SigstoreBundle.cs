@@ -63,7 +63,7 @@ public sealed class SigstoreBundle
             {
                 throw Fail.With("bundle v0.3 must not carry an x509CertificateChain");
             }
-            var certs = x.Array("certificates", 10).Select(cert => LoadCert(cert.Bytes("rawBytes"))).ToList();
+            var certs = x.Map("certificates", 10, cert => LoadCert(cert.Bytes("rawBytes")));
             if (certs.Count == 0)
             {
                 throw Fail.With("malformed bundle: empty certificate chain");
@@ -81,7 +81,7 @@ public sealed class SigstoreBundle
             throw Fail.With("malformed bundle: verification material has neither a certificate nor a public key");
         }
 
-        var entries = material.Array("tlogEntries", 32).Select(TransparencyLogEntry.FromJson).ToList();
+        var entries = material.Map("tlogEntries", 32, TransparencyLogEntry.FromJson);
         foreach (var entry in entries)
         {
             if (version == new Version(0, 1) && entry.SignedEntryTimestamp is null)
@@ -93,9 +93,9 @@ public sealed class SigstoreBundle
                 throw Fail.With($"bundle v{version} transparency log entries need an inclusion proof");
             }
         }
-        var timestamps = (material.Prop("timestampVerificationData")?.Array("rfc3161Timestamps", 32) ?? [])
-            .Select(t => t.Bytes("signedTimestamp") ?? throw Fail.With("malformed bundle: timestamp without signedTimestamp"))
-            .ToList();
+        var timestamps = material.Prop("timestampVerificationData") is { } timestampData
+            ? timestampData.Map("rfc3161Timestamps", 32, t => t.Bytes("signedTimestamp") ?? throw Fail.With("malformed bundle: timestamp without signedTimestamp"))
+            : [];
 
         DsseEnvelope? envelope = null;
         byte[]? signature = null, digest = null;

@@ -38,11 +38,17 @@ public static class ChainVerifier
             throw Fail.With($"{what} lacks the extended key usage {eku}");
         }
         string? lastError = null;
+        // An authority outside its window is named only if the chain fails: formatting the time costs start-up time
+        // on the common path, where an older authority of the trusted root is skipped and a newer one verifies.
+        CertificateAuthority? outOfWindow = null;
         foreach (var ca in authorities)
         {
             if (!ca.ValidFor.Contains(at))
             {
-                lastError ??= $"the certificate authority {ca.Uri} is not valid at {Iso(at)}";
+                if (lastError is null)
+                {
+                    outOfWindow ??= ca;
+                }
                 continue;
             }
             var path = TryBuild(leaf, ca, untrustedIntermediates ?? [], at, eku, out var error);
@@ -51,7 +57,9 @@ public static class ChainVerifier
                 return path;
             }
             lastError = error;
+            outOfWindow = null;
         }
+        lastError ??= outOfWindow is null ? null : $"the certificate authority {outOfWindow.Uri} is not valid at {Iso(at)}";
         throw Fail.With($"{what} does not chain to a trusted root at {Iso(at)}: {lastError}");
     }
 

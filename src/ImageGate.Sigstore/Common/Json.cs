@@ -94,12 +94,16 @@ internal static class Json
         return s is null ? null : Codec.FromBase64(s, name);
     }
 
-    public static IEnumerable<JsonElement> Array(this JsonElement e, string name, int max = 1000)
+    public static IEnumerable<JsonElement> Array(this JsonElement e, string name, int max = 1000) =>
+        ArrayValue(e, name, max) is { } v ? v.EnumerateArray() : [];
+
+    /// <summary>The array field, bounded to <paramref name="max"/> entries; null when absent.</summary>
+    private static JsonElement? ArrayValue(JsonElement e, string name, int max)
     {
         var v = e.Prop(name);
         if (v is null)
         {
-            return [];
+            return null;
         }
         if (v.Value.ValueKind != JsonValueKind.Array)
         {
@@ -109,7 +113,22 @@ internal static class Json
         {
             throw Fail.With($"field '{name}' has more than {max} entries");
         }
-        return v.Value.EnumerateArray();
+        return v;
+    }
+
+    /// <summary>Converts each entry of an array field (plain loop: no LINQ iterator over the JsonElement value type, which
+    /// precompiled code lacks and start-up would compile).</summary>
+    public static List<T> Map<T>(this JsonElement e, string name, int max, Func<JsonElement, T> convert)
+    {
+        var result = new List<T>();
+        if (ArrayValue(e, name, max) is { } array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                result.Add(convert(item));
+            }
+        }
+        return result;
     }
 
     public static DateTimeOffset? Time(this JsonElement e, string name)

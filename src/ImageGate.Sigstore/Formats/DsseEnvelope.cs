@@ -39,9 +39,7 @@ public sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnlyL
 
     internal static DsseEnvelope FromJson(JsonElement e)
     {
-        var signatures = e.Array("signatures", 32)
-            .Select(s => new DsseSignature(s.Bytes("sig") ?? throw Fail.With("DSSE signature without sig"), s.Str("keyid") ?? ""))
-            .ToList();
+        var signatures = e.Map("signatures", 32, s => new DsseSignature(s.Bytes("sig") ?? throw Fail.With("DSSE signature without sig"), s.Str("keyid") ?? ""));
         return new DsseEnvelope(e.Str("payloadType") ?? "", e.Bytes("payload") ?? [], signatures);
     }
 }

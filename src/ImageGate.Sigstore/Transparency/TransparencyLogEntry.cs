@@ -28,7 +28,7 @@ public sealed record TransparencyLogEntry(long LogIndex, byte[] LogId, string Ki
                 p.Int64("logIndex"),
                 p.Bytes("rootHash") ?? throw Fail.With("inclusion proof without rootHash"),
                 p.Int64("treeSize"),
-                p.Array("hashes", 64).Select(h => Codec.FromBase64(h.GetString() ?? "", "inclusion proof hash")).ToList(),
+                p.Map("hashes", 64, h => Codec.FromBase64(h.GetString() ?? "", "inclusion proof hash")),
                 p.Prop("checkpoint")?.Str("envelope"));
         }
         return new TransparencyLogEntry(

@@ -80,10 +80,10 @@ public sealed class TrustedRoot
             }
             return new TrustedRoot
             {
-                TransparencyLogs = root.Array("tlogs", 100).Select(ParseLog).ToList(),
-                CtLogs = root.Array("ctlogs", 100).Select(ParseLog).ToList(),
-                CertificateAuthorities = root.Array("certificateAuthorities", 100).Select(e => ParseCa(e, false)).ToList(),
-                TimestampAuthorities = root.Array("timestampAuthorities", 100).Select(e => ParseCa(e, true)).ToList(),
+                TransparencyLogs = root.Map("tlogs", 100, ParseLog),
+                CtLogs = root.Map("ctlogs", 100, ParseLog),
+                CertificateAuthorities = root.Map("certificateAuthorities", 100, e => ParseCa(e, false)),
+                TimestampAuthorities = root.Map("timestampAuthorities", 100, e => ParseCa(e, true)),
             };
         }
         catch (Exception ex) when (ex is SigstoreVerificationException or FormatException or System.Security.Cryptography.CryptographicException)
@@ -103,9 +103,7 @@ public sealed class TrustedRoot
     private static CertificateAuthority ParseCa(JsonElement e, bool timestampAuthority)
     {
         var certs = (e.Prop("certChain") ?? throw Fail.With("authority without certChain"))
-            .Array("certificates", 10)
-            .Select(c => X509CertificateLoader.LoadCertificate(c.Bytes("rawBytes") ?? throw Fail.With("certificate without rawBytes")))
-            .ToList();
+            .Map("certificates", 10, c => X509CertificateLoader.LoadCertificate(c.Bytes("rawBytes") ?? throw Fail.With("certificate without rawBytes")));
         if (certs.Count == 0)
         {
             throw Fail.With("authority with an empty certChain");
