@@ -50,7 +50,7 @@ public sealed class SigstoreImageFixtures
     }
 
     /// <summary>Runs a script with sigstore-js on the module path; returns its standard output.</summary>
-    private static async Task<string> RunNodeAsync(string script, params string[] arguments)
+    internal static async Task<string> RunNodeAsync(string script, params string[] arguments)
     {
         var modules = RepoPaths.Combine("tests", "fixtures", "sigstore", "node_modules");
         if (!System.IO.Directory.Exists(Path.Combine(modules, "@sigstore", "mock")))
