@@ -33,8 +33,18 @@ public sealed class ApplyFixtureMatrixTests
         ["neg-predicate-mismatch"] = "its predicate type https://slsa.dev/provenance/v1 is not https://cyclonedx.org/bom (not fetched)",
     };
 
+    /// <summary>Where explicit trust material changes the first check that fails: <c>ctlog.tsaCertChain</c> makes a signed
+    /// timestamp required (as in Kyverno), so a bundle without one is rejected for that, as sigstore-js rejects it.</summary>
+    private static readonly Dictionary<string, string> ExplicitTrustReasons = new()
+    {
+        ["neg-expired-no-timestamp"] = "bundle has no RFC 3161 timestamp, and a signed timestamp is required",
+    };
+
     /// <summary>The predicate-mismatch bundle again, under an annotation that lies about its predicate type.</summary>
     private const string LyingAnnotation = "matrix/lying-predicate-annotation";
+    private const string DefaultRoot = "trusted_root.json";
+    /// <summary>Regression guard: at least this many cases must also run with explicit PEM trust material.</summary>
+    private const int ExpectedExplicitTrust = 25;
     private const string Message = "the image must carry a verified signature";
     private static RegistryFixture registry = null!;
     private static SigstoreFixtureMatrix matrix = null!;
@@ -134,10 +144,14 @@ public sealed class ApplyFixtureMatrixTests
     }
 
     /// <summary>A Kyverno-shaped policy from the case's policy: key (with hashAlgorithm), keyless identity, or certificate;
-    /// inline trusted root; insecureIgnoreTlog; an in-toto attestation when the case names a predicate type.</summary>
-    private static string Policy(JsonElement c, bool seedEra)
+    /// the inline trusted root or, with <paramref name="explicitTrust"/>, the same trust as <c>keyless.roots</c> and
+    /// <c>ctlog.rekorPubKey</c>/<c>ctLogPubKey</c>/<c>tsaCertChain</c> PEM; insecureIgnoreTlog; an in-toto attestation
+    /// when the case names a predicate type.</summary>
+    private static string Policy(JsonElement c, bool seedEra, bool explicitTrust = false)
     {
         var p = c.GetProperty("policy");
+        var root = Str(p, "trustedRoot");
+        Assert.IsTrue(!explicitTrust || root == DefaultRoot, "explicit trust material is the PEM form of " + DefaultRoot);
         string Pem(string file) => File.ReadAllText(matrix.PathOf(file));
         var cosign = new StringBuilder();
         if (Str(p, "key") is { } key)
@@ -156,12 +170,27 @@ public sealed class ApplyFixtureMatrixTests
         else
         {
             cosign.Append("      keyless:\n        identities:\n        - issuer: ").Append(Str(p, "issuer")).Append("\n          subject: ").Append(Str(p, "identity")).Append('\n');
+            if (explicitTrust)
+            {
+                cosign.Append("        roots: |\n").Append(Indent(Pem("fulcio_roots.pem"), 10)).Append('\n');
+            }
         }
-        if (p.TryGetProperty("ignoreTlog", out var ignore) && ignore.GetBoolean())
+        var ignoreTlog = p.TryGetProperty("ignoreTlog", out var ignore) && ignore.GetBoolean();
+        if (ignoreTlog || explicitTrust)
         {
-            cosign.Append("      ctlog:\n        insecureIgnoreTlog: true\n");
+            cosign.Append("      ctlog:\n");
+            if (ignoreTlog)
+            {
+                cosign.Append("        insecureIgnoreTlog: true\n");
+            }
+            if (explicitTrust)
+            {
+                cosign.Append("        rekorPubKey: |\n").Append(Indent(Pem("rekor.pub"), 10)).Append('\n');
+                cosign.Append("        ctLogPubKey: |\n").Append(Indent(Pem("ctfe.pub"), 10)).Append('\n');
+                cosign.Append("        tsaCertChain: |\n").Append(Indent(Pem("tsa_chain.pem"), 10)).Append('\n');
+            }
         }
-        if (Str(p, "trustedRoot") is { } root)
+        if (!explicitTrust && root is not null)
         {
             cosign.Append("      trustedRoot:\n        value: |\n").Append(Indent(Pem(root), 10)).Append('\n');
         }
@@ -226,7 +255,38 @@ public sealed class ApplyFixtureMatrixTests
         var expected = SigstoreFixtureMatrix.ExpectedReasons[name];
         Assert.AreEqual(expected is null, verified, $"{name}: the expectation table disagrees with sigstore-js ({reference.GetProperty("reason").GetString()})");
 
-        var (code, results, _) = await ApplyAsync(registry, work, Policy(c, seedEra), image);
+        await AssertApplyVerdictAsync(c, Policy(c, seedEra), image, verified, expected is null ? null : ApplyReasons.GetValueOrDefault(name, expected));
+    }
+
+    [TestMethod]
+    public async Task ExplicitTrustMaterialGivesTheSameVerdicts()
+    {
+        // The cases trusting the mock's whole root, again with that trust as PEM fields (the PEM files hold the same keys).
+        var covered = 0;
+        foreach (var c in matrix.Cases.Where(c => Str(c.GetProperty("policy"), "trustedRoot") == DefaultRoot))
+        {
+            var name = c.GetProperty("name").GetString()!;
+            if (!Images.TryGetValue(name, out var image))
+            {
+                Assert.IsTrue(NotAnImage.ContainsKey(name), name);
+                continue;
+            }
+            var expected = SigstoreFixtureMatrix.ExpectedReasons[name];
+            await AssertApplyVerdictAsync(c, Policy(c, seedEra: false, explicitTrust: true), image, c.GetProperty("reference").GetProperty("verified").GetBoolean(),
+                expected is null ? null : ExplicitTrustReasons.GetValueOrDefault(name, ApplyReasons.GetValueOrDefault(name, expected)));
+            covered++;
+        }
+        Console.WriteLine($"{covered} cases run with explicit PEM trust material");
+        Assert.IsGreaterThanOrEqualTo(ExpectedExplicitTrust, covered);
+    }
+
+    /// <summary>Applies <paramref name="policy"/> to <paramref name="image"/>: sigstore-js's verdict, and for a rejection the
+    /// policy's message and the attestor's <paramref name="expected"/> reason.</summary>
+    private static async Task AssertApplyVerdictAsync(JsonElement c, string policy, string image, bool verified, string? expected)
+    {
+        var name = c.GetProperty("name").GetString()!;
+        var reference = c.GetProperty("reference");
+        var (code, results, _) = await ApplyAsync(registry, work, policy, image);
         Assert.HasCount(1, results);
         var result = results[0];
         var context = $"{name} ({c.GetProperty("description").GetString()}): sigstore-js={(verified ? "verified" : reference.GetProperty("reason").GetString())}\n{result}";
@@ -236,7 +296,7 @@ public sealed class ApplyFixtureMatrixTests
         {
             Assert.AreEqual(Message, result.GetProperty("message").GetString(), context);
             StringAssert.Contains(Reasons(result), "ci: ", context);
-            StringAssert.Contains(Reasons(result), ApplyReasons.GetValueOrDefault(name, expected), context);
+            StringAssert.Contains(Reasons(result), expected, context);
         }
     }
 
