@@ -6,6 +6,7 @@ using ImageGate.Sigstore.Cosign;
 using ImageGate.Sigstore.Crypto;
 using ImageGate.Sigstore.Formats;
 using ImageGate.Sigstore.Trust;
+using ImageGate.TestSupport.Signing;
 
 namespace ImageGate.Sigstore.Tests;
 
@@ -13,57 +14,8 @@ namespace ImageGate.Sigstore.Tests;
 [TestClass]
 public sealed class FixtureMatrixTests
 {
-    /// <summary>Case name → the reason our verifier must give (null: it must verify).</summary>
-    private static readonly Dictionary<string, string?> Expected = new()
-    {
-        ["keyless-dsse-sign"] = null,
-        ["keyless-dsse-provenance"] = null,
-        ["keyless-intoto-v01"] = null,
-        ["keyless-message"] = null,
-        ["keyless-message-v02"] = null,
-        ["keyless-message-v01"] = null,
-        ["key-dsse"] = null,
-        ["keyless-rekor-v2-dsse"] = null,
-        ["neg-rekor-v2-other-signature"] = "transparency log entry does not match the signature: different DSSE signature",
-        ["neg-wrong-key"] = "DSSE envelope signature mismatch: the ECDSA P-256 signature does not verify with the given key",
-        ["neg-wrong-subject"] = "certificate identity mismatch: subject \"https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main\" does not match \"https://github.com/evil/app\"",
-        ["neg-wrong-issuer"] = "certificate issuer mismatch: issuer \"https://token.actions.githubusercontent.com\" does not match \"https://accounts.google.com\"",
-        ["neg-other-digest"] = "no matching subject digest found",
-        ["neg-other-artifact"] = "artifact digest mismatch",
-        ["neg-tampered-payload"] = "DSSE envelope signature mismatch",
-        ["neg-tampered-certificate"] = "signing certificate does not chain to a trusted root",
-        ["neg-expired-no-timestamp"] = "signing certificate expired or not yet valid",
-        ["neg-untrusted-root"] = "signing certificate does not chain to a trusted root",
-        ["neg-set-other-key"] = "signed entry timestamp does not verify with the key of transparency log",
-        ["neg-proof-other-tree"] = "inclusion proof does not match the root hash",
-        ["neg-sct-unknown-log"] = "embedded SCT verification failed: SCT from unknown CT log",
-        ["neg-predicate-mismatch"] = "predicate type mismatch: required predicate type https://cyclonedx.org/bom not found, found [https://slsa.dev/provenance/v1]",
-        ["neg-dsse-subject"] = "no matching subject digest found",
-        ["key-p256"] = null,
-        ["key-p384"] = null,
-        ["key-p384-sha384"] = null,
-        ["neg-key-p384-sha384-default-hash"] = "signature mismatch: the ECDSA P-384 signature does not verify with the given key and hash SHA256",
-        ["key-p521-sha512"] = null,
-        ["key-rsa2048"] = null,
-        ["neg-key-rsa-pss"] = "RSA-PSS signature rejected",
-        ["key-ed25519"] = null,
-        ["neg-key-wrong-key"] = "signature mismatch: the ECDSA P-384 signature does not verify",
-        ["neg-key-other-digest"] = "invalid or missing digest in claim",
-        ["neg-key-tampered-payload"] = "signature mismatch: the ECDSA P-256 signature does not verify",
-        ["legacy-keyless-sig"] = null,
-        ["neg-legacy-keyless-wrong-subject"] = "certificate identity mismatch: subject \"https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main\" does not match \"https://github.com/evil/app\"",
-        ["neg-legacy-keyless-other-digest"] = "invalid or missing digest in claim: signed digest",
-        ["legacy-key-tlog-sig"] = null,
-        ["neg-legacy-key-tlog-required"] = "cosign signature layer has no transparency log entry, and the transparency log is required",
-        ["legacy-cert-attestor"] = null,
-        ["legacy-key-att"] = null,
-        ["legacy-keyless-att"] = null,
-        ["neg-legacy-keyless-att-forged-set"] = "transparency log verification failed: signed entry timestamp does not verify",
-        ["neg-legacy-key-att-predicate"] = "predicate type mismatch: required predicate type https://slsa.dev/provenance/v1 not found, found [https://cyclonedx.org/bom]",
-        ["neg-legacy-key-att-other-digest"] = "no matching subject digest found",
-        ["neg-legacy-key-att-wrong-key"] = "DSSE envelope signature mismatch",
-        ["neg-legacy-cert-attestor-other-cert"] = "signature mismatch: the ECDSA P-256 signature does not verify",
-    };
+    /// <summary>Case name → the reason our verifier must give (null: it must verify); shared with the apply-level matrix.</summary>
+    private static IReadOnlyDictionary<string, string?> Expected => SigstoreFixtureMatrix.ExpectedReasons;
 
     public static IEnumerable<object[]> Cases => Expected.Keys.Select(k => new object[] { k });
 
