@@ -70,6 +70,11 @@ internal sealed class RegistryConnection : IDisposable
                 }
                 last = Error(RegistryErrorKind.Timeout, request, $"{request.What} timed out after {options.AttemptTimeout.TotalSeconds:0.#} s (no complete response)");
             }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ProxyTunnelError)
+            {
+                // A proxy that refuses the tunnel answers the same way on every attempt.
+                throw Fail(RegistryErrorKind.Refused, request, $"{request.What} failed: the HTTP proxy refused the connection to {registry} ({Describe(e)})", (int?)e.StatusCode, e);
+            }
             catch (HttpRequestException e) when (e.StatusCode is null && !IsTlsFailure(e))
             {
                 last = Error(RegistryErrorKind.Transport, request, $"{request.What} failed: {Describe(e)}", inner: e);

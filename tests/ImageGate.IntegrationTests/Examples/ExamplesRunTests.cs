@@ -107,9 +107,13 @@ public sealed class ExamplesRunTests
     public async Task WithoutTheMirrorTheRunWouldGoToTheNetwork()
     {
         // The proxy check above can fail: without the mirror the same run tries to reach registry.example.com.
-        var (_, _, _, proxied) = await RunThroughProxyAsync(RepoPaths.Root, MainRun);
+        var (code, json, stderr, proxied) = await RunThroughProxyAsync(RepoPaths.Root, MainRun);
 
         Assert.IsTrue(proxied.Any(r => r.Contains("registry.example.com", StringComparison.Ordinal)), "proxied: " + string.Join(", ", proxied));
+        // The refused tunnel is a registry error on the images that need it, not a crash of the run.
+        Assert.AreEqual(1, code, stderr);
+        Assert.IsFalse(stderr.Contains("internal error", StringComparison.Ordinal), stderr);
+        StringAssert.Contains(json, "the HTTP proxy refused the connection to registry.example.com");
     }
 
     [TestMethod]
