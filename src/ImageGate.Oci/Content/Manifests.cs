@@ -110,6 +110,10 @@ public sealed class ManifestContent
                 ? root.Deserialize(Json.Info<ImageIndex>())!
                 : root.Deserialize(Json.Info<ImageManifest>())!;
             var descriptor = new Descriptor { MediaType = type, Digest = digest, Size = bytes.Length };
+            if (HasNullDescriptor(parsed))
+            {
+                throw new InvalidDataException($"manifest {digest} has a null where the {type} schema requires a descriptor or a list of them");
+            }
             if (parsed is ImageIndex index)
             {
                 descriptor = descriptor with { ArtifactType = index.ArtifactType, Annotations = index.Annotations };
@@ -127,6 +131,14 @@ public sealed class ManifestContent
             throw new InvalidDataException($"manifest {digest} does not match the {type} schema: {e.Message}");
         }
     }
+
+    // JSON null deserialises into the non-nullable properties; the schema does not allow it.
+    private static bool HasNullDescriptor(object parsed) => parsed switch
+    {
+        ImageIndex index => index.Manifests is null || index.Manifests.Any(m => m is null),
+        ImageManifest manifest => manifest.Config is null || manifest.Layers is null || manifest.Layers.Any(l => l is null),
+        _ => true,
+    };
 
     private static void CheckDescriptors(string digest, IEnumerable<Descriptor> descriptors)
     {

@@ -56,6 +56,20 @@ public sealed class RobustnessTests
     }
 
     [TestMethod]
+    [DataRow("""{"schemaVersion":2,"config":null,"layers":[]}""")]
+    [DataRow("""{"schemaVersion":2,"config":{"mediaType":"a","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":null}""")]
+    [DataRow("""{"schemaVersion":2,"config":{"mediaType":"a","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[null]}""")]
+    [DataRow("""{"schemaVersion":2,"manifests":null}""")]
+    [DataRow("""{"schemaVersion":2,"manifests":[null]}""")]
+    public void NullDescriptorsAreSchemaErrors(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var digest = OciDigest.Compute(bytes);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ManifestContent.Parse(bytes, digest, null));
+        StringAssert.Contains(e.Message, $"manifest {digest} has a null where");
+    }
+
+    [TestMethod]
     public void ManifestParserOnlyThrowsInvalidData()
     {
         var random = new Random(11);
