@@ -95,13 +95,20 @@ public sealed class ManifestReader
         var buffer = new char[64 * 1024];
         var text = new System.Text.StringBuilder();
         int read;
-        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        try
         {
-            text.Append(buffer, 0, read);
-            if (text.Length > limit)
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
             {
-                throw new ManifestException(display, null, null, $"input is larger than the limit of {limit} bytes");
+                text.Append(buffer, 0, read);
+                if (text.Length > limit)
+                {
+                    throw new ManifestException(display, null, null, $"input is larger than the limit of {limit} bytes");
+                }
             }
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new ManifestException(display, null, null, $"input is not valid UTF-8 ({e.Message})");
         }
         return ReadText(text.ToString(), display, _options.WorkingDirectory);
     }

@@ -7,7 +7,9 @@ namespace ImageGate.Cli.Tests;
 [TestClass]
 public sealed class ProcessTests
 {
-    private static (int Code, string Stdout, string Stderr) RunProcess(params string[] args)
+    private static (int Code, string Stdout, string Stderr) RunProcess(params string[] args) => RunProcess([], args);
+
+    private static (int Code, string Stdout, string Stderr) RunProcess(byte[] stdin, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "imagegate.dll");
         Assert.IsTrue(File.Exists(dll), "imagegate.dll is missing beside the tests: build tests/ImageGate.Cli.Tests");
@@ -24,6 +26,7 @@ public sealed class ProcessTests
             start.ArgumentList.Add(arg);
         }
         using var process = Process.Start(start)!;
+        process.StandardInput.BaseStream.Write(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -48,5 +51,25 @@ public sealed class ProcessTests
         Assert.AreEqual(2, code);
         Assert.AreEqual("", stdout);
         Assert.Contains("unknown option '--nope'", stderr);
+    }
+
+    [TestMethod]
+    public void PipedManifestsAreReadAsUtf8()
+    {
+        var pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: café\nspec:\n  containers:\n  - name: app\n    image: ghcr.io/acme/app:1\n";
+        var (code, stdout, stderr) = RunProcess(System.Text.Encoding.UTF8.GetBytes(pod), "images", "-");
+        Assert.AreEqual(0, code, stderr);
+        Assert.Contains("Pod/café", stdout);
+    }
+
+    [TestMethod]
+    public void InvalidUtf8OnStandardInputIsAnInputError()
+    {
+        // Replacing the bad byte would check an image name that is not the one in the manifest.
+        byte[] pod = [.. "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: ghcr.io/acme/app:1"u8, 0xFF, (byte)'\n'];
+        var (code, stdout, stderr) = RunProcess(pod, "images", "-");
+        Assert.AreEqual(2, code, stdout + stderr);
+        Assert.Contains("<stdin>", stderr);
+        Assert.Contains("not valid UTF-8", stderr);
     }
 }

@@ -1,9 +1,14 @@
 namespace ImageGate.Cli.Framework;
 
-/// <summary>Standard input that opens <see cref="Console.In"/> only when first read.</summary>
+/// <summary>Standard input, opened only when first read, and decoded as strict UTF-8: invalid bytes throw
+/// <see cref="System.Text.DecoderFallbackException"/> instead of turning into U+FFFD, as in files.</summary>
 internal sealed class LazyConsoleReader : TextReader
 {
-    private TextReader In => Console.In;
+    private TextReader? _in;
+
+    private TextReader In => _in ??= new StreamReader(
+        Console.OpenStandardInput(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+        detectEncodingFromByteOrderMarks: true);
 
     /// <inheritdoc />
     public override int Peek() => In.Peek();
