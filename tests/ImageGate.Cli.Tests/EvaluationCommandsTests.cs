@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.Cli.Tests;
 
@@ -18,24 +19,7 @@ public sealed class EvaluationCommandsTests
         return dir;
     }
 
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
     private const string Pods = """
         apiVersion: v1

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ImageGate.TestSupport.GitHubApi;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.IntegrationTests.Scan;
 
@@ -11,24 +12,7 @@ public sealed class GitHubApiScanTests
     private const string Token = GitHubStep.Token;
     private const string Repository = "acme/shop";
 
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
     private static string Pods(string secondImage) => $"""
         apiVersion: v1
