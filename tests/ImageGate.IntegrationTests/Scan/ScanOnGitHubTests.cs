@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
 
@@ -209,25 +210,7 @@ public sealed class ScanOnGitHubTests
         var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
         await secure.PushImageAsync("shop/web", "1.0", config, [(Encoding.UTF8.GetBytes("layer"), "application/vnd.oci.image.layer.v1.tar", null)]);
         using var step = new GitHubStep();
-        step.Write("policies/linux.yaml", """
-            apiVersion: policies.kyverno.io/v1
-            kind: ImageValidatingPolicy
-            metadata:
-              name: linux-only
-            spec:
-              matchConstraints:
-                resourceRules:
-                - apiGroups: [""]
-                  apiVersions: [v1]
-                  operations: [CREATE]
-                  resources: [pods]
-              credentials:
-                secrets: [regcred]
-              validationConfigurations: {required: false, verifyDigest: false}
-              attestors: []
-              validations:
-              - expression: "images.containers.all(i, image.GetMetadata(i).config.os == 'linux')"
-            """);
+        step.Write("policies/linux.yaml", TestPolicies.LinuxImageWithPullSecret("linux-only"));
         step.Write("deploy/web.yaml", Pod("web", $"{secure.Host}/shop/web:1.0"));
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("robot:" + password));
         step.Write("secrets/regcred.json", JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [secure.Host] = new { auth } } }));

@@ -54,4 +54,26 @@ public static class TestPolicies
         }
         return yaml.ToString();
     }
+
+    /// <summary>A policy that reads each image's config with <c>image.GetMetadata</c> (so it must reach the registry with the
+    /// <c>regcred</c> pull secret) and requires a linux image; no signature checks. With <paramref name="mutateDigest"/>
+    /// false, tags are not pinned to digests.</summary>
+    public static string LinuxImageWithPullSecret(string name, bool mutateDigest = true) =>
+        "apiVersion: policies.kyverno.io/v1\n"
+        + "kind: ImageValidatingPolicy\n"
+        + "metadata:\n"
+        + $"  name: {name}\n"
+        + "spec:\n"
+        + "  matchConstraints:\n"
+        + "    resourceRules:\n"
+        + "    - apiGroups: [\"\"]\n"
+        + "      apiVersions: [v1]\n"
+        + "      operations: [CREATE]\n"
+        + "      resources: [pods]\n"
+        + "  credentials:\n"
+        + "    secrets: [regcred]\n"
+        + $"  validationConfigurations: {{required: false, verifyDigest: false{(mutateDigest ? "" : ", mutateDigest: false")}}}\n"
+        + "  attestors: []\n"
+        + "  validations:\n"
+        + "  - expression: \"images.containers.all(i, image.GetMetadata(i).config.os == 'linux')\"";
 }
