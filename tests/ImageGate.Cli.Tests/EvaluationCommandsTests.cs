@@ -21,23 +21,7 @@ public sealed class EvaluationCommandsTests
 
     private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nope, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app:1"), ("nope", "docker.io/library/nginx:1.27"));
 
     [TestMethod]
     public void BundledKyvernoSuitePasses()

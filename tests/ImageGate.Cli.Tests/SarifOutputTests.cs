@@ -18,23 +18,7 @@ public sealed class SarifOutputTests
         + "\n---\n"
         + TestPolicies.PodPolicy("digests-only", "true", action: "Warn", verifyDigest: true);
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nope, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), ("nope", "docker.io/library/nginx:1.27"));
 
     [TestMethod]
     public void ApplyWritesSarifThatPassesTheMultitoolWithARulePerCheck()

@@ -36,34 +36,7 @@ public sealed class ApplySignedImagesTests
 
     private static string CurrentPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey);
 
-    private static string SeedPolicy => $$"""
-        apiVersion: policies.kyverno.io/v1alpha1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: release-signed
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          imageRules:
-          - glob: "{{registry.Host}}/*"
-          credentials:
-            allowInsecureRegistry: true
-          attestors:
-          - name: release
-            cosign:
-              key:
-                data: |
-        {{ApplyHarness.Indent(trustedKey, 10)}}
-              ctlog:
-                insecureIgnoreTlog: true
-          validations:
-          - expression: "images.containers.all(i, verifyImageSignatures(i, ['release']) > 0)"
-            message: images must be signed with the release key
-        """;
+    private static string SeedPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey, seedVocabulary: true);
 
     private static (int Code, JsonElement Result) Apply(string policy, string image)
     {

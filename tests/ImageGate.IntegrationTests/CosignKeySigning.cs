@@ -39,10 +39,11 @@ internal static class CosignKeySigning
         return ($"{registry.Host}/{repository}:1.0", image.Digest);
     }
 
-    /// <summary>The <c>release-signed</c> policy (current vocabulary): every image from <paramref name="registryHost"/>
-    /// must carry a cosign signature by <paramref name="publicPem"/>.</summary>
-    public static string ReleaseSignedPolicy(string registryHost, string publicPem) => $$"""
-        apiVersion: policies.kyverno.io/v1
+    /// <summary>The <c>release-signed</c> policy: every image from <paramref name="registryHost"/> must carry a cosign
+    /// signature by <paramref name="publicPem"/>; <paramref name="seedVocabulary"/> writes it in the v1alpha1 vocabulary
+    /// (<c>imageRules</c>, attestors named by string) instead of the current one.</summary>
+    public static string ReleaseSignedPolicy(string registryHost, string publicPem, bool seedVocabulary = false) => $$"""
+        apiVersion: policies.kyverno.io/{{(seedVocabulary ? "v1alpha1" : "v1")}}
         kind: ImageValidatingPolicy
         metadata:
           name: release-signed
@@ -53,7 +54,7 @@ internal static class CosignKeySigning
               apiVersions: [v1]
               operations: [CREATE]
               resources: [pods]
-          matchImageReferences:
+          {{(seedVocabulary ? "imageRules" : "matchImageReferences")}}:
           - glob: "{{registryHost}}/*"
           credentials:
             allowInsecureRegistry: true
@@ -66,7 +67,7 @@ internal static class CosignKeySigning
               ctlog:
                 insecureIgnoreTlog: true
           validations:
-          - expression: "images.containers.all(i, verifyImageSignatures(i, [attestors.release]) > 0)"
+          - expression: "images.containers.all(i, verifyImageSignatures(i, [{{(seedVocabulary ? "'release'" : "attestors.release")}}]) > 0)"
             message: images must be signed with the release key
         """;
 }

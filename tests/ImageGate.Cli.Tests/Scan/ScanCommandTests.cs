@@ -18,31 +18,7 @@ public sealed class ScanCommandTests
     private static readonly string WarnPolicy =
         TestPolicies.PodPolicy("no-latest", "images.containers.all(i, !i.endsWith(':latest'))", "do not deploy latest", action: "Warn");
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: hub, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: floating, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:latest
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app:1"), ("hub", "docker.io/library/nginx:1.27"), ("floating", "ghcr.io/acme/app:latest"));
 
     private sealed class Workspace : IDisposable
     {

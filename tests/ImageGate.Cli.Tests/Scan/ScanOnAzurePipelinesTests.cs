@@ -15,15 +15,7 @@ public sealed class ScanOnAzurePipelinesTests
 
     private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private static string Pod(string image) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: web, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: {image}
-        """;
+    private static string Pod(string image) => TestManifests.Pods("shop", ("web", image));
 
     private static void AssertTokenOnlyMarkedSecret(ScanRunner.Result run)
     {

@@ -14,23 +14,7 @@ public sealed class GitHubApiScanTests
 
     private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private static string Pods(string secondImage) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: good, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: bad, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: {secondImage}
-        """;
+    private static string Pods(string secondImage) => TestManifests.Pods("shop", ("good", "ghcr.io/acme/app:1"), ("bad", secondImage));
 
     /// <summary>A GitHub step whose API is the stub, with the comment and the check run turned on.</summary>
     private static GitHubStep NewStep(GitHubApiStub stub, string secondImage)
