@@ -48,12 +48,7 @@ internal static class CosignKeySigning
         metadata:
           name: release-signed
         spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
+        {{ApplyHarness.MatchPods}}
           {{(seedVocabulary ? "imageRules" : "matchImageReferences")}}:
           - glob: "{{registryHost}}/*"
           credentials:

@@ -42,19 +42,14 @@ public sealed class ScanOnGitHubTests
 
     private static string SignedPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey);
 
-    private const string TagPolicy = """
+    private static readonly string TagPolicy = $$"""
         apiVersion: policies.kyverno.io/v1
         kind: ImageValidatingPolicy
         metadata:
           name: no-1-0-tags
         spec:
           validationActions: [Warn]
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
+        {{ApplyHarness.MatchPods}}
           validationConfigurations: {verifyDigest: false, required: false}
           attestors: []
           validations:
