@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.Cli.Tests;
 
@@ -18,42 +19,9 @@ public sealed class EvaluationCommandsTests
         return dir;
     }
 
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nope, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app:1"), ("nope", "docker.io/library/nginx:1.27"));
 
     [TestMethod]
     public void BundledKyvernoSuitePasses()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Sarif;
 
 namespace ImageGate.Cli.Tests;
@@ -8,62 +9,16 @@ namespace ImageGate.Cli.Tests;
 [TestClass]
 public sealed class SarifOutputTests
 {
-    private const string Policies = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-          annotations:
-            policies.kyverno.io/severity: high
-            policies.kyverno.io/description: Images must come from ghcr.io.
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        ---
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: digests-only
-        spec:
-          validationActions: [Warn]
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: true, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "true"
-        """;
+    private static readonly string Policies =
+        TestPolicies.PodPolicy("ghcr-only", TestPolicies.GhcrOnlyExpression, TestPolicies.GhcrOnlyMessage, annotations: new Dictionary<string, string>
+        {
+            ["policies.kyverno.io/severity"] = "high",
+            ["policies.kyverno.io/description"] = "Images must come from ghcr.io.",
+        })
+        + "\n---\n"
+        + TestPolicies.PodPolicy("digests-only", "true", action: "Warn", verifyDigest: true);
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: nope, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), ("nope", "docker.io/library/nginx:1.27"));
 
     [TestMethod]
     public void ApplyWritesSarifThatPassesTheMultitoolWithARulePerCheck()

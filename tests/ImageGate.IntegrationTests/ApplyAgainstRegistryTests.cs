@@ -46,12 +46,7 @@ public sealed class ApplyAgainstRegistryTests
         metadata:
           name: {{name}}
         spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
+        {{ApplyHarness.MatchPods}}
           matchImageReferences:
           - glob: "{{registry.Host}}/*"
           credentials:

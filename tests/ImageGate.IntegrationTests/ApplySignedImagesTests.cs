@@ -23,101 +23,20 @@ public sealed class ApplySignedImagesTests
         registry = await RegistryFixture.StartAsync();
         work = Path.Combine(RepoPaths.TestWork, "signed-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        var (trusted, trustedPem) = await KeyAsync("trusted");
-        var (other, _) = await KeyAsync("other");
+        var (trusted, trustedPem) = await CosignKeySigning.NewKeyAsync(work, "trusted");
+        var (other, _) = await CosignKeySigning.NewKeyAsync(work, "other");
         trustedKey = trustedPem;
-        signedImage = await PushSignedAsync("acme/signed", trusted);
-        otherKeyImage = await PushSignedAsync("acme/other", other);
-        unsignedImage = await PushSignedAsync("acme/unsigned", null);
+        signedImage = (await CosignKeySigning.PushAsync(registry, work, "acme/signed", trusted)).Image;
+        otherKeyImage = (await CosignKeySigning.PushAsync(registry, work, "acme/other", other)).Image;
+        unsignedImage = (await CosignKeySigning.PushAsync(registry, work, "acme/unsigned", null)).Image;
     }
 
     [ClassCleanup]
     public static async Task Cleanup() => await registry.DisposeAsync();
 
-    private static async Task<(string Path, string PublicPem)> KeyAsync(string name)
-    {
-        var path = Path.Combine(work, name + ".key");
-        await ExternalTools.RunAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
-        return (path, await ExternalTools.RunAsync("openssl", ["pkey", "-in", path, "-pubout"]));
-    }
+    private static string CurrentPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey);
 
-    /// <summary>Pushes an image under tag 1.0 and, with a key, its cosign signature image.</summary>
-    private static async Task<string> PushSignedAsync(string repository, string? key)
-    {
-        var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
-        var image = await registry.PushImageAsync(repository, "1.0", config, [(Encoding.UTF8.GetBytes(repository), "application/vnd.oci.image.layer.v1.tar", null)]);
-        if (key is not null)
-        {
-            var payload = Encoding.UTF8.GetBytes("{\"critical\":{\"identity\":{\"docker-reference\":\"" + registry.Host + "/" + repository
-                + "\"},\"image\":{\"docker-manifest-digest\":\"" + image.Digest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}");
-            var input = Path.Combine(work, Guid.NewGuid().ToString("N"));
-            await File.WriteAllBytesAsync(input, payload);
-            await ExternalTools.RunAsync("openssl", ["dgst", "-sha256", "-sign", key, "-out", input + ".sig", input]);
-            var signature = Convert.ToBase64String(await File.ReadAllBytesAsync(input + ".sig"));
-            var sigConfig = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "", os = "", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() }, config = new { } });
-            await registry.PushImageAsync(repository, image.Digest.Replace(':', '-') + ".sig", sigConfig,
-                [(payload, "application/vnd.dev.cosign.simplesigning.v1+json", new Dictionary<string, string> { ["dev.cosignproject.cosign/signature"] = signature })]);
-        }
-        return $"{registry.Host}/{repository}:1.0";
-    }
-
-    private static string CurrentPolicy => $$"""
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: release-signed
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          matchImageReferences:
-          - glob: "{{registry.Host}}/*"
-          credentials:
-            allowInsecureRegistry: true
-          attestors:
-          - name: release
-            cosign:
-              key:
-                data: |
-        {{ApplyHarness.Indent(trustedKey, 10)}}
-              ctlog:
-                insecureIgnoreTlog: true
-          validations:
-          - expression: "images.containers.all(i, verifyImageSignatures(i, [attestors.release]) > 0)"
-            message: images must be signed with the release key
-        """;
-
-    private static string SeedPolicy => $$"""
-        apiVersion: policies.kyverno.io/v1alpha1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: release-signed
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          imageRules:
-          - glob: "{{registry.Host}}/*"
-          credentials:
-            allowInsecureRegistry: true
-          attestors:
-          - name: release
-            cosign:
-              key:
-                data: |
-        {{ApplyHarness.Indent(trustedKey, 10)}}
-              ctlog:
-                insecureIgnoreTlog: true
-          validations:
-          - expression: "images.containers.all(i, verifyImageSignatures(i, ['release']) > 0)"
-            message: images must be signed with the release key
-        """;
+    private static string SeedPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey, seedVocabulary: true);
 
     private static (int Code, JsonElement Result) Apply(string policy, string image)
     {

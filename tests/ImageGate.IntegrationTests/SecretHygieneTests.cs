@@ -3,6 +3,7 @@ using System.Text.Json;
 using ImageGate.Cli;
 using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Registry;
 
 namespace ImageGate.IntegrationTests;
@@ -34,25 +35,7 @@ public sealed class SecretHygieneTests
         Directory.CreateDirectory(dir);
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"));
         File.WriteAllText(Path.Combine(dir, "regcred.json"), JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [registry.Host] = new { auth = basic } } }));
-        File.WriteAllText(Path.Combine(dir, "policy.yaml"), $$"""
-            apiVersion: policies.kyverno.io/v1
-            kind: ImageValidatingPolicy
-            metadata:
-              name: metadata-readable
-            spec:
-              matchConstraints:
-                resourceRules:
-                - apiGroups: [""]
-                  apiVersions: [v1]
-                  operations: [CREATE]
-                  resources: [pods]
-              credentials:
-                secrets: [regcred]
-              validationConfigurations: {required: false, verifyDigest: false}
-              attestors: []
-              validations:
-              - expression: "images.containers.all(i, image.GetMetadata(i).config.os == 'linux')"
-            """);
+        File.WriteAllText(Path.Combine(dir, "policy.yaml"), TestPolicies.LinuxImageWithPullSecret("metadata-readable"));
         File.WriteAllText(Path.Combine(dir, "pod.yaml"), $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {registry.Host}/acme/app:1.0\n");
         File.WriteAllText(Path.Combine(dir, "kyverno-test.yaml"), "apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies: [policy.yaml]\nresources: [pod.yaml]\nresults:\n- policy: metadata-readable\n  kind: Pod\n  resources: [app]\n  result: pass\n");
 

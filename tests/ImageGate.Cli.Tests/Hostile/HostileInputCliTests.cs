@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.Cli.Tests.Hostile;
 
@@ -11,24 +12,7 @@ namespace ImageGate.Cli.Tests.Hostile;
 [TestClass]
 public sealed class HostileInputCliTests
 {
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
     private const string Pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok, namespace: a}\nspec:\n  containers:\n  - name: c\n    image: ghcr.io/acme/app:1\n";
 

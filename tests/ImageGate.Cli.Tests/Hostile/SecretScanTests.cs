@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
 using ImageGate.TestSupport.Secrets;
@@ -39,25 +40,7 @@ public sealed class SecretScanTests
         using var files = new TestFiles("cli-secrets");
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"));
         files.Write("regcred.json", JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [registry.Authority] = new { auth = basic } } }));
-        files.Write("policy.yaml", """
-            apiVersion: policies.kyverno.io/v1
-            kind: ImageValidatingPolicy
-            metadata:
-              name: metadata-readable
-            spec:
-              matchConstraints:
-                resourceRules:
-                - apiGroups: [""]
-                  apiVersions: [v1]
-                  operations: [CREATE]
-                  resources: [pods]
-              credentials:
-                secrets: [regcred]
-              validationConfigurations: {required: false, verifyDigest: false, mutateDigest: false}
-              attestors: []
-              validations:
-              - expression: "images.containers.all(i, image.GetMetadata(i).config.os == 'linux')"
-            """);
+        files.Write("policy.yaml", TestPolicies.LinuxImageWithPullSecret("metadata-readable", mutateDigest: false));
         files.Write("pod.yaml", $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {registry.Authority}/acme/app:1.0\n");
         string[] flags = ["--registry-secret", "regcred=regcred.json", "--insecure-registry", registry.Authority, "--stats"];
 

@@ -5,6 +5,7 @@ using ImageGate.Cli.Commands;
 using ImageGate.Cli.Scan;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Sarif;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.Cli.Tests.Scan;
 
@@ -12,78 +13,20 @@ namespace ImageGate.Cli.Tests.Scan;
 [TestClass]
 public sealed class ScanCommandTests
 {
-    private const string DenyPolicy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string DenyPolicy = TestPolicies.GhcrOnly;
 
-    private const string WarnPolicy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: no-latest
-        spec:
-          validationActions: [Warn]
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, !i.endsWith(':latest'))"
-            message: do not deploy latest
-        """;
+    private static readonly string WarnPolicy =
+        TestPolicies.PodPolicy("no-latest", "images.containers.all(i, !i.endsWith(':latest'))", "do not deploy latest", action: "Warn");
 
-    private const string Pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: ok, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: hub, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: docker.io/library/nginx:1.27
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: floating, namespace: a}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:latest
-        """;
+    private static readonly string Pods = TestManifests.Pods("a", ("ok", "ghcr.io/acme/app:1"), ("hub", "docker.io/library/nginx:1.27"), ("floating", "ghcr.io/acme/app:latest"));
 
     private sealed class Workspace : IDisposable
     {
         private readonly TestFiles files = new("scan-cli");
 
-        public Workspace(string denyPolicy = DenyPolicy)
+        public Workspace(string? denyPolicy = null)
         {
-            files.Write("policies/deny.yaml", denyPolicy);
+            files.Write("policies/deny.yaml", denyPolicy ?? DenyPolicy);
             files.Write("policies/warn.yaml", WarnPolicy);
             files.Write("deploy/pods.yaml", Pods);
             files.Write("event.json", """{"pull_request":{"number":42,"head":{"sha":"1111111111111111111111111111111111111111","repo":{"full_name":"acme/shop"}},"base":{"repo":{"full_name":"acme/shop"}}}}""");

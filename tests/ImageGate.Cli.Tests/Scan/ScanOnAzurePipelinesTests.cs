@@ -2,6 +2,7 @@ using ImageGate.Ci.AzureDevOps;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.AzureDevOpsApi;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.Cli.Tests.Scan;
 
@@ -12,34 +13,9 @@ public sealed class ScanOnAzurePipelinesTests
 {
     private const string Token = "ado-job-token-3e9b7a51c2";
 
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private static string Pod(string image) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: web, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: {image}
-        """;
+    private static string Pod(string image) => TestManifests.Pods("shop", ("web", image));
 
     private static void AssertTokenOnlyMarkedSecret(ScanRunner.Result run)
     {

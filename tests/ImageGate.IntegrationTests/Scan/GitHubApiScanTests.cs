@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ImageGate.TestSupport.GitHubApi;
+using ImageGate.TestSupport.Policies;
 
 namespace ImageGate.IntegrationTests.Scan;
 
@@ -11,42 +12,9 @@ public sealed class GitHubApiScanTests
     private const string Token = GitHubStep.Token;
     private const string Repository = "acme/shop";
 
-    private const string Policy = """
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: ghcr-only
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          validationConfigurations: {verifyDigest: false, mutateDigest: false, required: false}
-          attestors: []
-          validations:
-          - expression: "images.containers.all(i, i.startsWith('ghcr.io/'))"
-            message: images must come from ghcr.io
-        """;
+    private static readonly string Policy = TestPolicies.GhcrOnly;
 
-    private static string Pods(string secondImage) => $"""
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: good, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: ghcr.io/acme/app:1
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {"{"}name: bad, namespace: shop{"}"}
-        spec:
-          containers:
-          - name: c
-            image: {secondImage}
-        """;
+    private static string Pods(string secondImage) => TestManifests.Pods("shop", ("good", "ghcr.io/acme/app:1"), ("bad", secondImage));
 
     /// <summary>A GitHub step whose API is the stub, with the comment and the check run turned on.</summary>
     private static GitHubStep NewStep(GitHubApiStub stub, string secondImage)

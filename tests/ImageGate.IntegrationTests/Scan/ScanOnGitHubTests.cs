@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
 
@@ -24,12 +25,12 @@ public sealed class ScanOnGitHubTests
         registry = await RegistryFixture.StartAsync();
         keys = Path.Combine(RepoPaths.TestWork, "scan-keys-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(keys);
-        var trusted = await KeyAsync("trusted");
-        var other = await KeyAsync("other");
-        trustedKey = await ExternalTools.RunAsync("openssl", ["pkey", "-in", trusted, "-pubout"]);
-        (signed, signedDigest) = await PushSignedAsync("shop/web", trusted, tamper: false);
-        (otherKey, otherDigest) = await PushSignedAsync("shop/api", other, tamper: false);
-        (tampered, tamperedDigest) = await PushSignedAsync("shop/worker", trusted, tamper: true);
+        var (trusted, trustedPem) = await CosignKeySigning.NewKeyAsync(keys, "trusted");
+        var (other, _) = await CosignKeySigning.NewKeyAsync(keys, "other");
+        trustedKey = trustedPem;
+        (signed, signedDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/web", trusted);
+        (otherKey, otherDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/api", other);
+        (tampered, tamperedDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/worker", trusted, tamper: true);
     }
 
     [ClassCleanup]
@@ -39,74 +40,16 @@ public sealed class ScanOnGitHubTests
         Directory.Delete(keys, recursive: true);
     }
 
-    private static async Task<string> KeyAsync(string name)
-    {
-        var path = Path.Combine(keys, name + ".key");
-        await ExternalTools.RunAsync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
-        return path;
-    }
+    private static string SignedPolicy => CosignKeySigning.ReleaseSignedPolicy(registry.Host, trustedKey);
 
-    /// <summary>Pushes an image under tag 1.0 and its cosign signature; with <paramref name="tamper"/>, the signed payload
-    /// is altered after signing.</summary>
-    private static async Task<(string Image, string Digest)> PushSignedAsync(string repository, string key, bool tamper)
-    {
-        var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
-        var image = await registry.PushImageAsync(repository, "1.0", config, [(Encoding.UTF8.GetBytes(repository), "application/vnd.oci.image.layer.v1.tar", null)]);
-        var payload = "{\"critical\":{\"identity\":{\"docker-reference\":\"" + registry.Host + "/" + repository
-            + "\"},\"image\":{\"docker-manifest-digest\":\"" + image.Digest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}";
-        var input = Path.Combine(keys, Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(input, payload);
-        await ExternalTools.RunAsync("openssl", ["dgst", "-sha256", "-sign", key, "-out", input + ".sig", input]);
-        var signature = Convert.ToBase64String(await File.ReadAllBytesAsync(input + ".sig"));
-        var pushed = tamper ? payload.Replace("\"optional\":null", "\"optional\":{\"by\":\"mallory\"}", StringComparison.Ordinal) : payload;
-        var sigConfig = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "", os = "", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() }, config = new { } });
-        await registry.PushImageAsync(repository, image.Digest.Replace(':', '-') + ".sig", sigConfig,
-            [(Encoding.UTF8.GetBytes(pushed), "application/vnd.dev.cosign.simplesigning.v1+json", new Dictionary<string, string> { ["dev.cosignproject.cosign/signature"] = signature })]);
-        return ($"{registry.Host}/{repository}:1.0", image.Digest);
-    }
-
-    private static string SignedPolicy => $$"""
-        apiVersion: policies.kyverno.io/v1
-        kind: ImageValidatingPolicy
-        metadata:
-          name: release-signed
-        spec:
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
-          matchImageReferences:
-          - glob: "{{registry.Host}}/*"
-          credentials:
-            allowInsecureRegistry: true
-          attestors:
-          - name: release
-            cosign:
-              key:
-                data: |
-        {{ApplyHarness.Indent(trustedKey, 10)}}
-              ctlog:
-                insecureIgnoreTlog: true
-          validations:
-          - expression: "images.containers.all(i, verifyImageSignatures(i, [attestors.release]) > 0)"
-            message: images must be signed with the release key
-        """;
-
-    private const string TagPolicy = """
+    private static readonly string TagPolicy = $$"""
         apiVersion: policies.kyverno.io/v1
         kind: ImageValidatingPolicy
         metadata:
           name: no-1-0-tags
         spec:
           validationActions: [Warn]
-          matchConstraints:
-            resourceRules:
-            - apiGroups: [""]
-              apiVersions: [v1]
-              operations: [CREATE]
-              resources: [pods]
+        {{ApplyHarness.MatchPods}}
           validationConfigurations: {verifyDigest: false, required: false}
           attestors: []
           validations:
@@ -262,25 +205,7 @@ public sealed class ScanOnGitHubTests
         var config = JsonSerializer.SerializeToUtf8Bytes(new { architecture = "amd64", os = "linux", rootfs = new { type = "layers", diff_ids = Array.Empty<string>() } });
         await secure.PushImageAsync("shop/web", "1.0", config, [(Encoding.UTF8.GetBytes("layer"), "application/vnd.oci.image.layer.v1.tar", null)]);
         using var step = new GitHubStep();
-        step.Write("policies/linux.yaml", """
-            apiVersion: policies.kyverno.io/v1
-            kind: ImageValidatingPolicy
-            metadata:
-              name: linux-only
-            spec:
-              matchConstraints:
-                resourceRules:
-                - apiGroups: [""]
-                  apiVersions: [v1]
-                  operations: [CREATE]
-                  resources: [pods]
-              credentials:
-                secrets: [regcred]
-              validationConfigurations: {required: false, verifyDigest: false}
-              attestors: []
-              validations:
-              - expression: "images.containers.all(i, image.GetMetadata(i).config.os == 'linux')"
-            """);
+        step.Write("policies/linux.yaml", TestPolicies.LinuxImageWithPullSecret("linux-only"));
         step.Write("deploy/web.yaml", Pod("web", $"{secure.Host}/shop/web:1.0"));
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("robot:" + password));
         step.Write("secrets/regcred.json", JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [secure.Host] = new { auth } } }));
