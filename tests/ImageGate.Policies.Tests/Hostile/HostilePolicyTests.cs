@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using ImageGate.Policies.Engine;
 using ImageGate.Policies.Loading;
@@ -13,16 +12,8 @@ namespace ImageGate.Policies.Tests.Hostile;
 [TestClass]
 public sealed class HostilePolicyTests
 {
-    private static T Bounded<T>(Func<T> action, int seconds = 10, long megabytes = 1024)
-    {
-        var watch = Stopwatch.StartNew();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var result = action();
-        var allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / (1024 * 1024);
-        Assert.IsLessThan(seconds * 1000L, watch.ElapsedMilliseconds, $"took {watch.ElapsedMilliseconds} ms");
-        Assert.IsLessThan(megabytes, allocated, $"allocated {allocated} MiB");
-        return result;
-    }
+    private static T Bounded<T>(Func<T> action, int seconds = 10, long megabytes = 1024) =>
+        ResourceBounds.Within(action, seconds, megabytes);
 
     private static string PolicyWith(string validations) => EngineFixture.Policy("hostile", $"""
         validationConfigurations: {"{verifyDigest: false, mutateDigest: false, required: false}"}
