@@ -7,6 +7,7 @@ namespace ImageGate.Manifests.Yaml;
 /// nests too deeply or the file holds too many documents. Also notes which documents use aliases.</summary>
 internal sealed class BoundedParser(IParser inner, string file, ManifestLimits limits) : IParser
 {
+    private readonly ScalarKeyGuard _keys = new();
     private int _depth;
     private long _documentStart;
     private int _documents;
@@ -23,6 +24,10 @@ internal sealed class BoundedParser(IParser inner, string file, ManifestLimits l
             return false;
         }
         var current = inner.Current!;
+        if (_keys.Observe(current) is { } badKey)
+        {
+            throw Error(current.Start, badKey);
+        }
         switch (current)
         {
             case DocumentStart:

@@ -5,7 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageGate.Cel;
 using ImageGate.Policies.Engine;
-using YamlDotNet.RepresentationModel;
+using ImageGate.Manifests;
+using ImageGate.Manifests.Yaml;
 
 namespace ImageGate.Policies.Kyverno;
 
@@ -138,11 +139,15 @@ internal static class UtilityLibraries
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            return stream.Documents.Count == 0 ? CelNull.Value : (object?)YamlJson.Convert(stream.Documents[0].RootNode) ?? CelNull.Value;
+            // The same bounded loader as manifests: the text may come from a registry payload.
+            var documents = YamlLoader.Load(text, "yaml.parse");
+            return documents.Count == 0 ? CelNull.Value : (object?)YamlJson.Convert(documents[0].Root) ?? CelNull.Value;
         }
-        catch (Exception ex) when (ex is YamlDotNet.Core.YamlException or FormatException)
+        catch (ManifestException ex)
+        {
+            return new CelError($"yaml.parse: {ex.Message}");
+        }
+        catch (FormatException ex)
         {
             return new CelError($"yaml.parse: {ex.Message}");
         }

@@ -109,6 +109,7 @@ public static class PolicyLoader
         var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         long expanded = 0;
         var documents = 0;
+        var keys = new ScalarKeyGuard();
         var last = Mark.Empty;
         try
         {
@@ -129,6 +130,10 @@ public static class PolicyLoader
                         break;
                     case NodeEvent node when !YamlTags.IsSupported(node.Tag):
                         return Diagnostic(fileName, current.Start, DiagnosticCodes.InvalidYaml, "invalid YAML: " + YamlTags.Unsupported(node.Tag));
+                }
+                if (keys.Observe(current) is { } badKey)
+                {
+                    return Diagnostic(fileName, current.Start, DiagnosticCodes.InvalidYaml, "invalid YAML: " + badKey);
                 }
                 switch (current)
                 {

@@ -14,6 +14,19 @@ public sealed class HostileTextTests
     private static IReadOnlyList<ManifestDocument> Read(string text, string file = "h.yaml") => new ManifestReader().ReadText(text, file);
 
     [TestMethod]
+    [DataRow("? &k\n  ? *k\n", 1, "mapping or a sequence")]  // a key that contains itself: found by fuzzing (stack overflow)
+    [DataRow("? &k\n  ? *k *k\n: v\n", 1, "mapping or a sequence")]
+    [DataRow("? {a: 1}\n: v\n", 1, "mapping or a sequence")]
+    [DataRow("metadata:\n  ? [a, b]\n  : v\n", 2, "mapping or a sequence")]
+    [DataRow("base: &b x\n*b : y\n", 2, "alias")]
+    public void MappingKeysMustBeScalars(string text, int line, string reason)
+    {
+        var error = Bounds.Throws(() => Read(text));
+        Assert.Contains(reason, error.Message);
+        Assert.AreEqual(line, error.Line);
+    }
+
+    [TestMethod]
     [DataRow("\0", "U+0000")]
     [DataRow("\u0007", "U+0007")]
     [DataRow("\u001b", "U+001B")]
@@ -149,14 +162,14 @@ public sealed class HostileTextTests
     }
 
     [TestMethod]
-    [DataRow("{")]
-    [DataRow("[")]
-    [DataRow("{\"a\":")]
-    public void DeepFlowAndJsonNestingEndsAtTheLimit(string open)
+    [DataRow("{", "a mapping key is a mapping or a sequence; Kubernetes objects only have string keys")]  // "{{" is a mapping as a key
+    [DataRow("[", "nesting deeper than 200 levels")]
+    [DataRow("{\"a\":", "nesting deeper than 200 levels")]
+    public void DeepFlowAndJsonNestingEndsAtTheLimit(string open, string reason)
     {
         var text = string.Concat(Enumerable.Repeat(open, 100_000));
         var error = Bounds.Throws(() => YamlLoader.Load(text, "deep.json"));
-        Assert.AreEqual("nesting deeper than 200 levels", error.Reason);
+        Assert.AreEqual(reason, error.Reason);
         Assert.AreEqual(1, error.Line);
     }
 

@@ -85,6 +85,15 @@ public sealed class HostilePolicyTests
     }
 
     [TestMethod]
+    public void SelfReferencingKeysAreLocatedErrors()
+    {
+        // Loaded as is, this key contains itself and hashing it overflows the stack (found by fuzzing).
+        var error = Bounded(() => PolicyLoader.LoadText("? &k\n  ? *k\n", "p.yaml")).Errors.Single();
+        Assert.Contains("a mapping key is a mapping or a sequence", error.Message);
+        Assert.AreEqual(1, error.Span.Line);
+    }
+
+    [TestMethod]
     public void ThousandsOfValidationsLoadCompileAndRunInBoundedTime()
     {
         var validations = string.Join("\n", Enumerable.Range(0, 3_000).Select(i => Validation($"images.containers.all(i, i.startsWith('ghcr.io/') || i == '{i}')")));
