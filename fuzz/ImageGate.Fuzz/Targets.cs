@@ -74,7 +74,7 @@ public static class Targets
         {
             var text = SourceText.Decode(input, "fuzz.yaml");
             var documents = new ManifestReader(new ManifestReaderOptions { Limits = State.SmallLimits }).ReadText(text, "fuzz.yaml");
-            var lines = text.Count(c => c == '\n') + 1;
+            var lines = YamlLineCount(text);
             foreach (var document in documents)
             {
                 foreach (var image in document.Images)
@@ -307,5 +307,28 @@ public static class Targets
         {
             throw new InvalidOperationException($"an error located at '{file}:{line}'");
         }
+    }
+
+    // YAML (and so the spans) counts CR, LF, CRLF, NEL, LS and PS as line breaks, not only LF.
+    private static int YamlLineCount(string text)
+    {
+        var lines = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\r':
+                    if (i + 1 < text.Length && text[i + 1] == '\n')
+                    {
+                        i++;
+                    }
+                    lines++;
+                    break;
+                case '\n' or '\u0085' or '\u2028' or '\u2029':
+                    lines++;
+                    break;
+            }
+        }
+        return lines;
     }
 }
