@@ -81,6 +81,11 @@ public static class PolicyLoader
         {
             return new PolicyLoadResult([], [], [YamlError(fileName, e)]);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet reports some malformed input (bad tag URIs, escapes, event order) with these (found by fuzzing).
+            return Failure(fileName, DiagnosticCodes.InvalidYaml, "invalid YAML: the text cannot be parsed (" + e.Message + ")");
+        }
         return LoadDocuments(stream.Documents.Select(d => d.RootNode), fileName, options);
     }
 
@@ -177,9 +182,9 @@ public static class PolicyLoader
         {
             return YamlError(fileName, e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
-            // The scanner reports some malformed input this way; the last good event gives the position.
+            // The scanner reports some malformed input this way (found by fuzzing); the last good event gives the position.
             return Diagnostic(fileName, last, DiagnosticCodes.InvalidYaml,
                 "invalid YAML: the parser cannot continue after this position (" + e.Message + ")");
         }

@@ -85,6 +85,19 @@ public sealed class HostilePolicyTests
     }
 
     [TestMethod]
+    [DataRow("!!]")]                                          // inputs found by fuzzing: YamlDotNet threw
+    [DataRow(" :\t}")]                                        // ArgumentException and friends, not YamlException
+    [DataRow("!!+! !")]
+    [DataRow("%TAG !e! tag:\u0001\n--- !e!x a")]
+    [DataRow("a: \"\\UFFFFFFFF\"")]
+    public void MalformedYamlIsAnInputErrorNotACrash(string text)
+    {
+        var result = Bounded(() => PolicyLoader.LoadText(text, "p.yaml"));
+        Assert.IsNotEmpty(result.Errors, "malformed YAML must not load silently");
+        Assert.IsEmpty(result.Policies);
+    }
+
+    [TestMethod]
     public void SelfReferencingKeysAreLocatedErrors()
     {
         // Loaded as is, this key contains itself and hashing it overflows the stack (found by fuzzing).
