@@ -2,30 +2,65 @@ using ImageGate.Cel.Library;
 
 namespace ImageGate.Cel.Runtime;
 
-/// <summary>Per-evaluation state: variable slots and the cost counter.</summary>
+/// <summary>Per-evaluation state: variable slots and the cost counter. The counter is checked against one number,
+/// <see cref="Limit"/>: the expression's own limit, lowered to what a shared budget has left. The budget itself is
+/// only charged when an evaluation starts, nests another one, or ends, so the hot path stays one comparison.</summary>
 internal sealed class Frame
 {
     public static readonly object Unloaded = new();
     public readonly IActivation Activation;
     public readonly object[] Slots;
     public long Cost;
+    public long Limit;
     public readonly long CostLimit;
     public readonly CancellationToken Cancel;
+    private readonly CelCostBudget? _budget;
+    private readonly Frame? _outer;
+    private long _settled;
 
-    public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel)
+    public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel, CelCostBudget? budget = null)
     {
         Activation = activation;
         Slots = new object[slots];
         CostLimit = costLimit;
+        Limit = costLimit;
         Cancel = cancel;
+        if (budget is null) return;
+        _budget = budget;
+        // A nested evaluation (a lazy variable) starts inside another: charge what the outer one spent so far first.
+        _outer = budget.Active;
+        _outer?.Settle();
+        budget.Active = this;
+        Limit = Math.Min(costLimit, budget.Remaining);
     }
 
     public void AddCost(long n)
     {
         Cost += n;
-        if (Cost > CostLimit) throw new CostLimitExceededException(CostLimit);
+        if (Cost > Limit) throw Exceeded();
         if ((Cost & 1023) == 0 && Cancel.IsCancellationRequested) throw new OperationCanceledException(Cancel);
     }
+
+    /// <summary>Charges the rest of this evaluation to the budget and hands the budget back to the outer evaluation,
+    /// whose limit shrinks by what this one spent.</summary>
+    public void Finish()
+    {
+        if (_budget is null) return;
+        Settle();
+        _budget.Active = _outer;
+        if (_outer is { } outer) outer.Limit = Math.Min(outer.CostLimit, outer._settled + _budget.Remaining);
+    }
+
+    private void Settle()
+    {
+        _budget!.Spent += Cost - _settled;
+        _settled = Cost;
+    }
+
+    private CostLimitExceededException Exceeded() =>
+        Cost > CostLimit || _budget is null
+            ? CostLimitExceededException.PerExpression(CostLimit)
+            : new CostLimitExceededException(_budget.ExceededMessage);
 }
 
 /// <summary>A planned evaluation step.</summary>
