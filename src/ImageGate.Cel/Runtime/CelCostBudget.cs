@@ -36,6 +36,10 @@ public sealed class CelCostBudget
     /// <summary>True once an evaluation needed more than the budget had left.</summary>
     public bool Exhausted => Spent > Limit;
 
+    /// <summary>True once the budget (rather than an expression's own limit, which may spend the last of it too)
+    /// stopped or refused an evaluation: from then on, results that depend on evaluations are incomplete.</summary>
+    public bool Stopped { get; internal set; }
+
     /// <summary>The error message of an evaluation stopped by this budget.</summary>
     internal string ExceededMessage => $"operation cancelled: the cost budget of {Limit} shared by the evaluations was exceeded";
 }

@@ -223,6 +223,7 @@ public sealed class CelProgram
     {
         if (budget is { Exhausted: true })
         {
+            budget.Stopped = true;
             return new CelError(budget.ExceededMessage);
         }
         var frame = new Frame(activation, _slots, _costLimit, cancellationToken, budget);

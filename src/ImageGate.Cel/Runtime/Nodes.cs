@@ -57,10 +57,12 @@ internal sealed class Frame
         _settled = Cost;
     }
 
-    private CostLimitExceededException Exceeded() =>
-        Cost > CostLimit || _budget is null
-            ? CostLimitExceededException.PerExpression(CostLimit)
-            : new CostLimitExceededException(_budget.ExceededMessage);
+    private CostLimitExceededException Exceeded()
+    {
+        if (Cost > CostLimit || _budget is null) return CostLimitExceededException.PerExpression(CostLimit);
+        _budget.Stopped = true;
+        return new CostLimitExceededException(_budget.ExceededMessage);
+    }
 }
 
 /// <summary>A planned evaluation step.</summary>

@@ -42,10 +42,12 @@ public sealed class CostBudgetTests
             Assert.AreEqual(true, program.Evaluate(Activation.Empty, budget), $"evaluation {i} fits in the budget");
         }
         Assert.IsFalse(budget.Exhausted);
+        Assert.IsFalse(budget.Stopped);
         Assert.AreEqual(3 * cost, budget.Spent);
 
         StringAssert.Contains(ErrorOf(program.Evaluate(Activation.Empty, budget)), $"the cost budget of {budget.Limit} shared by the evaluations was exceeded");
         Assert.IsTrue(budget.Exhausted);
+        Assert.IsTrue(budget.Stopped);
         Assert.IsLessThanOrEqualTo(budget.Limit + 1, budget.Spent, "the evaluation stops at the first step over the budget");
 
         // A spent budget refuses even the cheapest expression, which costs nothing to evaluate.
@@ -73,7 +75,16 @@ public sealed class CostBudgetTests
         var budget = new CelCostBudget();
         StringAssert.Contains(ErrorOf(program.Evaluate(Activation.Empty, budget)), "actual cost limit exceeded (limit 500)");
         Assert.IsFalse(budget.Exhausted, "the expression's own limit stopped it, not the budget");
+        Assert.IsFalse(budget.Stopped);
         Assert.AreEqual(501L, budget.Spent, "what it spent is still charged");
+
+        // With the expression's limit equal to the budget, a runaway expression spends both: its own limit is named.
+        var equal = new CelCostBudget(500);
+        StringAssert.Contains(ErrorOf(program.Evaluate(Activation.Empty, equal)), "actual cost limit exceeded (limit 500)");
+        Assert.IsTrue(equal.Exhausted);
+        Assert.IsFalse(equal.Stopped, "no evaluation was cut short by the budget");
+        StringAssert.Contains(ErrorOf(program.Evaluate(Activation.Empty, equal)), "cost budget");
+        Assert.IsTrue(equal.Stopped, "the next evaluation is refused");
     }
 
     [TestMethod]
@@ -139,6 +150,7 @@ public sealed class CostBudgetTests
         // `||` absorbs the nested error, so the value is true; the budget tells the caller it ran out.
         Assert.AreEqual(true, Compile("v.value || true").Evaluate(new Activation(new Dictionary<string, object?> { ["v"] = inner }), budget));
         Assert.IsTrue(budget.Exhausted);
+        Assert.IsTrue(budget.Stopped);
     }
 
     [TestMethod]

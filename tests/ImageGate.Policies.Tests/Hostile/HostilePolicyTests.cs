@@ -135,7 +135,8 @@ public sealed class HostilePolicyTests
             """);
         var result = RunOne(policy);
         Assert.AreEqual(PolicyStatus.Error, result.Status, result.Message);
-        Assert.IsTrue(result.Message.Contains("exceeds the limit", StringComparison.Ordinal) || result.Message.Contains("cost limit exceeded", StringComparison.Ordinal), result.Message);
+        // The variables nest, so they together run out of the policy's shared budget before any one string is too long.
+        Assert.Contains("exceeded the CEL cost budget of 10000000 for one evaluation", result.Message);
     }
 
     [TestMethod]
