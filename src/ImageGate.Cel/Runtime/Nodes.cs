@@ -4,7 +4,8 @@ namespace ImageGate.Cel.Runtime;
 
 /// <summary>Per-evaluation state: variable slots and the cost counter. The counter is checked against one number,
 /// <see cref="Limit"/>: the expression's own limit, lowered to what a shared budget has left. The budget itself is
-/// only charged when an evaluation starts, nests another one, or ends, so the hot path stays one comparison.</summary>
+/// only charged when an evaluation starts, nests another one, or ends, so the hot path stays one comparison, and an
+/// evaluation without a budget carries one null reference more than before.</summary>
 internal sealed class Frame
 {
     public static readonly object Unloaded = new();
@@ -12,24 +13,29 @@ internal sealed class Frame
     public readonly object[] Slots;
     public long Cost;
     public long Limit;
-    public readonly long CostLimit;
     public readonly CancellationToken Cancel;
-    private readonly CelCostBudget? _budget;
-    private readonly Frame? _outer;
-    private long _settled;
+    private readonly Share? _share;
+
+    /// <summary>This evaluation's part in a shared budget.</summary>
+    private sealed class Share(CelCostBudget budget, Frame? outer, long costLimit)
+    {
+        public readonly CelCostBudget Budget = budget;
+        public readonly Frame? Outer = outer;
+        public readonly long CostLimit = costLimit;
+        public long Settled;
+    }
 
     public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel, CelCostBudget? budget = null)
     {
         Activation = activation;
         Slots = new object[slots];
-        CostLimit = costLimit;
         Limit = costLimit;
         Cancel = cancel;
         if (budget is null) return;
-        _budget = budget;
         // A nested evaluation (a lazy variable) starts inside another: charge what the outer one spent so far first.
-        _outer = budget.Active;
-        _outer?.Settle();
+        var outer = budget.Active;
+        outer?.Settle();
+        _share = new Share(budget, outer, costLimit);
         budget.Active = this;
         Limit = Math.Min(costLimit, budget.Remaining);
     }
@@ -45,23 +51,28 @@ internal sealed class Frame
     /// whose limit shrinks by what this one spent.</summary>
     public void Finish()
     {
-        if (_budget is null) return;
+        if (_share is not { } share) return;
         Settle();
-        _budget.Active = _outer;
-        if (_outer is { } outer) outer.Limit = Math.Min(outer.CostLimit, outer._settled + _budget.Remaining);
+        share.Budget.Active = share.Outer;
+        if (share.Outer?._share is { } outer)
+        {
+            share.Outer.Limit = Math.Min(outer.CostLimit, outer.Settled + share.Budget.Remaining);
+        }
     }
 
     private void Settle()
     {
-        _budget!.Spent += Cost - _settled;
-        _settled = Cost;
+        var share = _share!;
+        share.Budget.Spent += Cost - share.Settled;
+        share.Settled = Cost;
     }
 
     private CostLimitExceededException Exceeded()
     {
-        if (Cost > CostLimit || _budget is null) return CostLimitExceededException.PerExpression(CostLimit);
-        _budget.Stopped = true;
-        return new CostLimitExceededException(_budget.ExceededMessage);
+        if (_share is not { } share) return CostLimitExceededException.PerExpression(Limit);
+        if (Cost > share.CostLimit) return CostLimitExceededException.PerExpression(share.CostLimit);
+        share.Budget.Stopped = true;
+        return new CostLimitExceededException(share.Budget.ExceededMessage);
     }
 }
 
