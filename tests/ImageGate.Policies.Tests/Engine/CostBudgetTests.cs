@@ -162,6 +162,71 @@ public sealed class CostBudgetTests
     }
 
     [TestMethod]
+    public void ImageReferenceMatchersShareThePolicyBudget()
+    {
+        var charged = RunOne(Policy("matcher", NoImageChecks + $"""
+
+            matchImageReferences:
+            - expression: "{Loops(2)} && ref.startsWith('ghcr.io/')"
+            {Validations(1, Loops(2))}
+            """));
+        AssertOutOfBudget(charged, "matcher", ThreeAndAHalfLoops.CelCostBudget, "spec.validations[0].expression");
+
+        var stopped = RunOne(Policy("matcher", NoImageChecks + $"""
+
+            matchImageReferences:
+            - expression: "{Loops(4)} && ref.startsWith('ghcr.io/')"
+            {Validations(1, "true")}
+            """));
+        AssertOutOfBudget(stopped, "matcher", ThreeAndAHalfLoops.CelCostBudget, "spec.matchImageReferences");
+    }
+
+    [TestMethod]
+    public void AttestorExpressionsShareThePolicyBudgetAndNothingIsVerified()
+    {
+        var image = "ghcr.io/acme/app@sha256:" + new string('a', 64);
+        var verifier = new InMemoryImageVerifier();
+        verifier.Signed.Add((image, "cosign"));
+        var policy = Policy("attestor", $"""
+            validationConfigurations: {"{verifyDigest: false, mutateDigest: false, required: false}"}
+            attestors:
+            - name: cosign
+              cosign:
+                key:
+                  expression: "{Loops(4)} ? 'key' : 'key'"
+            validations:
+            - expression: "images.containers.all(i, verifyImageSignatures(i, [attestors.cosign]) > 0)"
+              message: not signed
+            """);
+        var result = Run(policy, Pod("p", image), verifier, ThreeAndAHalfLoops).Single();
+        AssertOutOfBudget(result, "attestor", ThreeAndAHalfLoops.CelCostBudget, "spec.validations[0].expression");
+        Assert.IsEmpty(verifier.Calls, "no verification starts from an attestor whose expression ran out");
+    }
+
+    [TestMethod]
+    public void DigestPinningHasABudgetOfItsOwnPhase()
+    {
+        var verifier = new InMemoryImageVerifier();
+        verifier.Digests["ghcr.io/acme/app:1"] = "sha256:" + new string('b', 64);
+        var policy = Policy("pinning", $"""
+            validationConfigurations: {"{verifyDigest: false, mutateDigest: true, required: false}"}
+            attestors: []
+            matchConditions:
+            - name: costly
+              expression: "{Loops(4)}"
+            validations:
+            - expression: "true"
+            """);
+        var options = ThreeAndAHalfLoops with { ResolveDigests = true };
+        var results = Run(policy, Pod("p", "ghcr.io/acme/app:1"), verifier, options);
+        Assert.HasCount(2, results);
+        Assert.AreEqual("mutateDigest", results[0].Rule);
+        AssertOutOfBudget(results[0], "pinning", options.CelCostBudget, "spec.matchConditions costly");
+        AssertOutOfBudget(results[1], "pinning", options.CelCostBudget, "spec.matchConditions costly");
+        Assert.IsEmpty(verifier.Calls, "no tag is resolved for a policy whose conditions ran out");
+    }
+
+    [TestMethod]
     public void EachPolicyHasItsOwnBudgetAndOthersStillRun()
     {
         var policies = string.Join("\n---\n",
