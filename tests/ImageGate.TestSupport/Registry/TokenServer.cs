@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.TestSupport.Registry;
 
@@ -20,6 +21,10 @@ public sealed class TokenServer : IAsyncDisposable
         Service = service;
         Issuer = issuer;
         this.users = users;
+        foreach (var password in users.Values.Where(p => p.Length >= 8))
+        {
+            KnownSecrets.Register("token server user password", password);
+        }
         AllowAnonymousPull = allowAnonymousPull;
         var request = new CertificateRequest("CN=imagegate test token signer", key, HashAlgorithmName.SHA256);
         certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
@@ -66,7 +71,9 @@ public sealed class TokenServer : IAsyncDisposable
         };
         var signingInput = B64(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + B64(JsonSerializer.SerializeToUtf8Bytes(claims));
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return signingInput + "." + B64(signature);
+        var token = signingInput + "." + B64(signature);
+        KnownSecrets.Register("registry bearer token", token);
+        return token;
     }
 
     /// <summary>Stops the server.</summary>

@@ -34,6 +34,20 @@ public static class KnownSecrets
         new("ECR Public password", "ecr-public-password-SECRET"),
         new("revoked identity token", "revoked-SECRET"),
         new("docker config password", "bob-SECRET"),
+        new("docker config identity token", "refresh-SECRET"),
+        new("credential test GitHub token", "ghs_SECRET"),
+        new("Azure Pipelines OIDC access token", "ado-access-SECRET"),
+        new("registry fixture password", "s3cret-pass"),
+        new("wrong registry password", "wrong-password-XYZ"),
+        new("other wrong registry password", "not-the-password"),
+        new("ACR identity token", "refresh-abc-SECRET"),
+        new("GitHub API publisher token", "ghs_TestTokenThatMustNeverAppear0123456789"),
+        new("GitHub API stub test token", "stub-test-token"),
+        new("Azure DevOps publisher token", "ado-job-token-8f3c2e1d9b"),
+        new("Azure Pipelines scan token", "ado-job-token-3e9b7a51c2"),
+        new("CLI scan GitHub token", "ghs_0123456789abcdefSECRET"),
+        new("GitHub step token", "ghs_scanTestToken0123456789abcdef"),
+        new("GitHub scan registry password", "reg-Pa55-masked-0042"),
     ];
 
     private static readonly ConcurrentDictionary<string, KnownSecret> Added = new(StringComparer.Ordinal);
@@ -48,7 +62,12 @@ public static class KnownSecrets
         {
             throw new ArgumentException("a secret shorter than 8 characters would match by coincidence", nameof(value));
         }
-        Added[value] = new KnownSecret(name, value);
+        var secret = new KnownSecret(name, value);
+        if (Added.TryAdd(value, secret))
+        {
+            // The suite-wide scan runs in another process: it reads the secrets every process registered.
+            SecretOutputs.Default.RecordSecret(secret);
+        }
     }
 
     /// <summary>The secrets found in <paramref name="text"/>, as they are or encoded the ways HTTP carries them
@@ -56,7 +75,8 @@ public static class KnownSecrets
     public static IReadOnlyList<KnownSecret> FindIn(string text, IEnumerable<KnownSecret>? secrets = null) =>
         (secrets ?? All).Where(s => Forms(s.Value).Any(form => text.Contains(form, StringComparison.Ordinal))).ToList();
 
-    private static IEnumerable<string> Forms(string value)
+    /// <summary>The forms of <paramref name="value"/> a scan looks for.</summary>
+    internal static IEnumerable<string> Forms(string value)
     {
         yield return value;
         var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
