@@ -14,6 +14,7 @@ public sealed class TokenServer : IAsyncDisposable
     private readonly X509Certificate2 certificate;
     private readonly LoopbackHttpServer server;
     private readonly IReadOnlyDictionary<string, string> users;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> issued = new();
 
     /// <summary>Starts the server; <paramref name="users"/> maps user names to passwords.</summary>
     public TokenServer(string service, string issuer, IReadOnlyDictionary<string, string> users, bool allowAnonymousPull = false)
@@ -45,6 +46,8 @@ public sealed class TokenServer : IAsyncDisposable
     public string Realm => new Uri(server.BaseUri, "/token").ToString();
     /// <summary>PEM of the signing certificate (the registry's <c>rootcertbundle</c>).</summary>
     public string CertificatePem => certificate.ExportCertificatePem();
+    /// <summary>Every token issued so far, oldest first (each is also a known secret of the scan).</summary>
+    public IReadOnlyList<string> Issued => [.. issued];
     /// <summary>Token requests received.</summary>
     public IReadOnlyList<LoopbackRequest> Requests => server.Requests;
 
@@ -73,6 +76,7 @@ public sealed class TokenServer : IAsyncDisposable
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         var token = signingInput + "." + B64(signature);
         KnownSecrets.Register("registry bearer token", token);
+        issued.Enqueue(token);
         return token;
     }
 

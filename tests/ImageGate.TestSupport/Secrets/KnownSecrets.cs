@@ -48,6 +48,9 @@ public static class KnownSecrets
         new("CLI scan GitHub token", "ghs_0123456789abcdefSECRET"),
         new("GitHub step token", "ghs_scanTestToken0123456789abcdef"),
         new("GitHub scan registry password", "reg-Pa55-masked-0042"),
+        new("masking suite registry password", "token-registry-password-SECRET-5be2"),
+        new("masking suite OIDC request token", "oidc-request-token-SECRET-91f0"),
+        new("masking suite Azure DevOps job token", "ado-mask-job-token-SECRET-0c4d"),
     ];
 
     private static readonly ConcurrentDictionary<string, KnownSecret> Added = new(StringComparer.Ordinal);
