@@ -25,6 +25,8 @@ public static class KnownSecrets
         new("credential unit test registry token", "rt-SECRET"),
         new("GitHub OIDC request token", "gha-request-SECRET"),
         new("AWS secret access key", "aws-secret-key-SECRET"),
+        new("AWS session token", "aws-session-SECRET"),
+        new("CI OIDC token signature", "oidc-SECRET"),
         new("SigV4 example secret key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
         new("Entra access token", "entra-access-SECRET"),
         new("ACR refresh token", "acr-refresh-SECRET"),
