@@ -16,7 +16,7 @@ dotnet test ImageGate.sln -c Release --no-build -nologo --filter "TestCategory!=
 status=${PIPESTATUS[0]}
 cp "$log" "$secret_outputs/dotnet-test-console.log"
 echo "suite secret scan"
-dotnet test tests/ImageGate.Cli.Tests -c Release --no-build -nologo --filter "TestCategory=SuiteSecretScan" --logger "console;verbosity=normal" 2>&1 | tee -a "$log"
+dotnet test tests/ImageGate.Cli.Tests -c Release --no-build -nologo --filter "TestCategory=SuiteSecretScan" --logger "console;verbosity=detailed" 2>&1 | tee -a "$log"
 scan_status=${PIPESTATUS[0]}
 if [ "$scan_status" -ne 0 ]; then status=$scan_status; fi
 # The VSTest summary: "Passed!  - Failed:     0, Passed:   120, Skipped:     0, Total:   120, ..."

@@ -61,6 +61,7 @@ public sealed class AzureDevOpsApiStub : IAsyncDisposable
         string repositoryId = "b92c8408-a0c9-4292-88af-bc005a1b8272", int pullRequestId = 42)
     {
         Token = token;
+        owner = SecretOutputs.CurrentTest();
         if (token.Length >= 8)
         {
             KnownSecrets.Register("Azure DevOps API stub token", token);
@@ -136,12 +137,15 @@ public sealed class AzureDevOpsApiStub : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => server.DisposeAsync();
 
+    // The test that started the stub: requests arrive on the server's threads.
+    private readonly string owner;
+
     private LoopbackResponse Handle(LoopbackRequest request)
     {
         // Headers carry the token; bodies (threads, comments, statuses) must never.
         if (request.Body.Length > 0)
         {
-            SecretOutputs.Record($"Azure DevOps API request body {request.Method} {request.Path}", request.BodyText);
+            SecretOutputs.Record($"Azure DevOps API request body {request.Method} {request.Path}", request.BodyText, owner);
         }
         lock (gate)
         {

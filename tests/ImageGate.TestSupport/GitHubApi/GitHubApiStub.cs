@@ -43,6 +43,7 @@ public sealed class GitHubApiStub : IAsyncDisposable
     {
         Token = token;
         RegisterToken(token);
+        owner = SecretOutputs.CurrentTest();
         Repository = repository;
         PathPrefix = pathPrefix.TrimEnd('/');
         _api = OpenApiDescription.Load(PathPrefix.Length > 0 ? OpenApiDescription.EnterpriseServer : OpenApiDescription.DotCom);
@@ -123,11 +124,14 @@ public sealed class GitHubApiStub : IAsyncDisposable
         }
     }
 
+    // The test that started the stub: requests arrive on the server's threads.
+    private readonly string owner;
+
     private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
         if (request.Body.Length > 0)
         {
-            SecretOutputs.Record($"GitHub API request body {request.Method} {request.Path}", request.BodyText);
+            SecretOutputs.Record($"GitHub API request body {request.Method} {request.Path}", request.BodyText, owner);
         }
         lock (_gate)
         {

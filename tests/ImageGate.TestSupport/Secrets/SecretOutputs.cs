@@ -11,10 +11,12 @@ public static class SecretOutputs
     /// <summary>Largest file a harness records after a run; larger ones are recorded as their first part.</summary>
     public const int MaxFileChars = 16 * 1024 * 1024;
     private const int MaxWatchedFiles = 2000;
-    private const int MaxExceptions = 20_000;
+    private const int MaxExceptions = 50_000;
+    private const int MaxExceptionsPerTest = 200;
 
     private static readonly Lazy<SecretOutputStore> DefaultLazy = new(() => new SecretOutputStore(Path.Combine(RepoPaths.TestWork, "secret-outputs"), DetectRecorder()));
     private static readonly HashSet<string> SeenExceptions = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> ExceptionsPerTest = new(StringComparer.Ordinal);
     private static int exceptionHookInstalled;
     [ThreadStatic] private static bool inExceptionHook;
 
@@ -24,8 +26,9 @@ public static class SecretOutputs
     /// <summary>The folder holding the recorded outputs of the current run.</summary>
     public static string Folder => Default.Folder;
 
-    /// <summary>Records one output; <paramref name="source"/> says where it came from (stream, and the test is added).</summary>
-    public static void Record(string source, string text) => Default.Record($"{CurrentTest()}: {source}", text);
+    /// <summary>Records one output; <paramref name="source"/> says where it came from (stream), <paramref name="test"/>
+    /// which test caused it (by default the test method on the call stack).</summary>
+    public static void Record(string source, string text, string? test = null) => Default.Record($"{test ?? CurrentTest()}: {source}", text);
 
     /// <summary>Records the content of a file a test had ImageGate write (a SARIF or JSON report).</summary>
     public static void RecordFile(string source, string path) => Record(source + " " + Path.GetFileName(path), ReadBounded(path));
@@ -69,14 +72,18 @@ public static class SecretOutputs
             try
             {
                 var text = e.Exception.GetType().Name + ": " + e.Exception.Message;
+                var test = CurrentTest();
                 lock (SeenExceptions)
                 {
-                    if (SeenExceptions.Count >= MaxExceptions || !SeenExceptions.Add(text))
+                    // Bounded, and per test so that one fuzzing test cannot crowd out the others.
+                    var count = ExceptionsPerTest.GetValueOrDefault(test);
+                    if (SeenExceptions.Count >= MaxExceptions || count >= MaxExceptionsPerTest || !SeenExceptions.Add(text))
                     {
                         return;
                     }
+                    ExceptionsPerTest[test] = count + 1;
                 }
-                Record("exception message", text);
+                Record("exception message", text, test);
             }
             catch (Exception)
             {
