@@ -51,6 +51,9 @@ public static class KnownSecrets
         new("GitHub step token", "ghs_scanTestToken0123456789abcdef"),
         new("GitHub scan registry password", "reg-Pa55-masked-0042"),
         new("masking suite registry password", "token-registry-password-SECRET-5be2"),
+        new("input resolver GitHub token input", "ghs_input-SECRET-4a1c"),
+        new("input resolver GITHUB_TOKEN", "ghs_env-SECRET-8d2e"),
+        new("input resolver registry password", "input-registry-pw-SECRET-3f9b"),
         new("masking suite OIDC request token", "oidc-request-token-SECRET-91f0"),
         new("masking suite Azure DevOps job token", "ado-mask-job-token-SECRET-0c4d"),
     ];
