@@ -242,7 +242,14 @@ public static class Targets
         }
         using (certificate)
         {
-            _ = FulcioIdentity.FromCertificate(certificate);
+            try
+            {
+                _ = FulcioIdentity.FromCertificate(certificate);
+            }
+            catch (SigstoreVerificationException)
+            {
+                // a damaged identity extension, reported as such
+            }
             foreach (var extension in certificate.Extensions)
             {
                 if (extension.Oid?.Value == "1.3.6.1.4.1.11129.2.4.2")

@@ -95,4 +95,20 @@ public sealed class FulcioIdentityTests
         var result = FulcioIdentity.FromCertificate(cert).Match([new CertificateIdentity("dev@example.com", "https://issuer.example")], anySan: false);
         StringAssert.Contains(result.FailureReason, "certificate issuer mismatch: issuer \"(none)\"");
     }
+
+    // Fuzzing regressions: certificates whose Fulcio extensions are damaged are a verification error naming the
+    // extension, never another exception.
+    [TestMethod]
+    [DataRow("1.3.6.1.4.1.57264.1.8", new byte[] { 0x16, 0x03, 0x61, 0x62, 0x63 }, "the OIDC issuer extension (1.3.6.1.4.1.57264.1.8) is not a UTF8String")]
+    [DataRow("1.3.6.1.4.1.57264.1.8", new byte[] { 0x0C, 0x7F, 0x61 }, "the OIDC issuer extension (1.3.6.1.4.1.57264.1.8) is not a UTF8String")]
+    [DataRow("2.5.29.17", new byte[] { 0x30, 0x05, 0x81, 0x09, 0x61 }, "unreadable subject alternative name")]
+    public void DamagedFulcioExtensionsAreAVerificationError(string oid, byte[] value, string reason)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509Extension(oid, value, false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(10));
+        var error = Assert.ThrowsExactly<SigstoreVerificationException>(() => FulcioIdentity.FromCertificate(cert));
+        StringAssert.StartsWith(error.Message, "malformed certificate: " + reason);
+    }
 }
