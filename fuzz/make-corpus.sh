@@ -78,8 +78,26 @@ text simple-signing cosign '{"critical":{"identity":{"docker-reference":"ghcr.io
 if command -v openssl >/dev/null && bash "$root/tests/fixtures/notation/make-fixtures.sh" "$work/notation" 1 >/dev/null 2>&1; then
   mapfile -t jws < <(find "$work/notation" -name '*.jws' | sort)
   seed jws "${jws[@]}"
-  mapfile -t tst < <(find "$work/notation" -name '*.tst' | sort)
-  seed rfc3161 "${tst[@]}"
+  # rfc3161 inputs are a 2-byte length, the stamped signature, then the token: a timestamped JWS gives all three.
+  if command -v node >/dev/null; then
+    node - "$out/rfc3161" $(find "$work/notation" -name '*.jws' | sort) <<'JS'
+const fs = require('fs');
+const path = require('path');
+const [out, ...files] = process.argv.slice(2);
+for (const file of files) {
+  const envelope = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const stamp = envelope.header && envelope.header['io.cncf.notary.timestampSignature'];
+  if (!stamp) continue;
+  const signature = Buffer.from(envelope.signature, 'base64url');
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(signature.length);
+  fs.writeFileSync(path.join(out, path.basename(file) + '.in'), Buffer.concat([length, signature, Buffer.from(stamp, 'base64')]));
+}
+JS
+  fi
+  for file in $(find "$work/notation" -name '*.tst' | sort); do
+    { printf '\x00\x00'; cat "$file"; } > "$out/rfc3161/$(basename "$file").in"
+  done
   for crt in $(find "$work/notation" -name '*.crt' | sort | head -12); do
     openssl x509 -in "$crt" -outform der -out "$out/x509/$(basename "$crt" .crt).der" 2>/dev/null || true
   done
@@ -93,8 +111,9 @@ if [ -d "$shared/notation" ]; then
   mapfile -t sigmanifests < <(find "$shared/notation" -name '*.sigmanifest.json' -o -name 'manifest.json' | sort)
   seed notary-manifest "${sigmanifests[@]}"
   seed oci-manifest "${sigmanifests[@]}"
-  mapfile -t tst < <(find "$shared/notation" -name '*.tst' | sort)
-  seed rfc3161 "${tst[@]}"
+  for file in $(find "$shared/notation" -name '*.tst' | sort); do
+    { printf '\x00\x00'; cat "$file"; } > "$out/rfc3161/shared-$(basename "$file").in"
+  done
 fi
 # A COSE_Sign1 skeleton (tag 18, empty protected map, empty unprotected map, null payload, empty signature).
 printf '\xd2\x84\x41\xa0\xa0\xf6\x40' > "$out/cose/skeleton"

@@ -19,7 +19,9 @@ if [ ! -x "$tools/sharpfuzz" ]; then
   dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
 fi
 
-nice -n 15 dotnet build "$here/ImageGate.Fuzz/ImageGate.Fuzz.csproj" -c Release -o "$build/bin" -v q -nologo >/dev/null
+# The lock lets several targets start side by side without two builds writing the same output.
+mkdir -p "$build"
+flock "$build/.lock" nice -n 15 dotnet build "$here/ImageGate.Fuzz/ImageGate.Fuzz.csproj" -c Release -o "$build/bin" -v q -nologo >/dev/null
 if [ "$target" = "--list" ]; then
   dotnet "$build/bin/ImageGate.Fuzz.dll" --list
   exit 0

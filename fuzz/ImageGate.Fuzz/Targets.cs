@@ -191,7 +191,31 @@ public static class Targets
 
     private static void Cose(byte[] input) => Notary(() => CoseEnvelopeParser.Parse(input));
 
-    private static void Rfc3161(byte[] input) => Notary(() => TimestampVerifier.Verify(input, [1, 2, 3], []));
+    /// <summary>Input: a 2-byte big-endian length, the stamped signature, then the token. Seeds carry the signature
+    /// their token stamps, so mutations get past the message imprint; the token's own certificates stand in for the
+    /// trusted TSA roots, so chain building and the certificate rules run on mutated certificates too.</summary>
+    private static void Rfc3161(byte[] input)
+    {
+        if (input.Length < 2 || (input[0] << 8 | input[1]) is var length && length > input.Length - 2)
+        {
+            return;
+        }
+        var signature = input[2..(2 + length)];
+        var token = input[(2 + length)..];
+        var trusted = new List<X509Certificate2>();
+        if (System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(token, out var decoded, out _))
+        {
+            trusted.AddRange(decoded.AsSignedCms().Certificates);
+        }
+        try
+        {
+            Notary(() => TimestampVerifier.Verify(token, signature, trusted));
+        }
+        finally
+        {
+            trusted.ForEach(c => c.Dispose());
+        }
+    }
 
     private static void Notary(Func<object> parse)
     {

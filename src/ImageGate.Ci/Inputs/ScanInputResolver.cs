@@ -78,6 +78,7 @@ public static class ScanInputResolver
         new("operation", ScanInputKind.Single, "admission operation", ["CREATE", "UPDATE", "DELETE", "CONNECT"]),
         new("verbosity", ScanInputKind.Single, "how much to log on standard error", ["quiet", "normal", "detailed", "diagnostic"]),
         new("sarif-category", ScanInputKind.Single, "SARIF automationDetails category (default imagegate)", ValueName: "NAME"),
+        new("parallelism", ScanInputKind.Single, "how many resources to evaluate at once (results do not depend on it)", ValueName: "N"),
         new("github-token", ScanInputKind.Single, "token for pull-request comments and check runs (default GITHUB_TOKEN); environment only", ValueName: "TOKEN"),
     ];
 
@@ -133,6 +134,7 @@ public static class ScanInputResolver
             Operation = reader.Single("operation")?.ToUpperInvariant(),
             Verbosity = reader.Single("verbosity")?.ToLowerInvariant(),
             SarifCategory = reader.Single("sarif-category") ?? "imagegate",
+            Parallelism = reader.Single("parallelism"),
             GitHubToken = token,
             Secrets = secrets,
         };

@@ -100,6 +100,9 @@ public sealed record ScanInputs
     /// <summary>SARIF <c>automationDetails</c> category (<c>sarif-category</c>).</summary>
     public string SarifCategory { get; init; } = "imagegate";
 
+    /// <summary>How many resources to evaluate at once, as given (checked by the evaluating command); null for the default.</summary>
+    public string? Parallelism { get; init; }
+
     /// <summary>Token for the GitHub API (<c>github-token</c> input, else <c>GITHUB_TOKEN</c>); never printed.</summary>
     public string? GitHubToken { get; init; }
 

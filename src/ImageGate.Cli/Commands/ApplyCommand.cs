@@ -44,6 +44,7 @@ public sealed class ApplyCommand : Command
         new("--output", "write the report to FILE instead of standard output", "FILE"),
         new("--fail-on", "which findings fail the run", "LEVEL", AllowedValues: ["deny", "warn", "never"], Default: "deny"),
         new("--explain", "print why each attestor failed for each failing image"),
+        ParallelismOption.Spec,
         .. RegistrySetup.Options,
     ];
 
@@ -73,6 +74,7 @@ public sealed class ApplyCommand : Command
             Operation = args.Value("--operation"),
             ResolveDigests = !args.Has("--no-resolve-digests"),
             Stdin = context.Stdin,
+            Parallelism = ParallelismOption.Read(args),
         }, verifier, context.WorkingDirectory).Result;
 
         var failOn = args.Value("--fail-on") switch { "warn" => FailOn.Warn, "never" => FailOn.Never, _ => FailOn.Deny };

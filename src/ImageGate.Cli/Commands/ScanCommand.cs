@@ -215,6 +215,7 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             ResolveDigests = inputs.ResolveDigests,
             Stdin = context.Stdin,
             Progress = progress is null ? null : progress.Report,
+            Parallelism = ParallelismOption.Parse(inputs.Parallelism, "parallelism"),
         }, Verifiers.Create(registries), context.WorkingDirectory, context.Cancellation);
     }
 

@@ -31,6 +31,7 @@ public sealed class TestCommand : Command
         new("--detailed-results", "add the engine's message to each row"),
         new("--fail-only", "print only the rows that failed"),
         new("--require-tests", "fail when no test file is found"),
+        ParallelismOption.Spec,
         .. RegistrySetup.Options,
     ];
 
@@ -63,6 +64,7 @@ public sealed class TestCommand : Command
             return args.Has("--require-tests") ? ExitCodes.Blocking : ExitCodes.Ok;
         }
 
+        var parallelism = ParallelismOption.Read(args);
         using var registries = new RegistrySetup(args, context);
         var verifier = Verifiers.Create(registries);
         var rows = new List<Row>();
@@ -73,7 +75,7 @@ public sealed class TestCommand : Command
             context.Stdout.WriteLine($"Loading test {display} ...");
             try
             {
-                rows.AddRange(RunTest(testFile, display, verifier, context));
+                rows.AddRange(RunTest(testFile, display, verifier, parallelism));
             }
             catch (TestFileException ex)
             {
@@ -97,7 +99,7 @@ public sealed class TestCommand : Command
         return failed > 0 || loadFailures > 0 ? ExitCodes.Blocking : ExitCodes.Ok;
     }
 
-    private static List<Row> RunTest(string testFile, string display, Verification.IImageVerifier verifier, CliContext context)
+    private static List<Row> RunTest(string testFile, string display, Verification.IImageVerifier verifier, int parallelism)
     {
         var dir = Path.GetDirectoryName(testFile)!;
         var errors = new List<ManifestException>();
@@ -142,6 +144,7 @@ public sealed class TestCommand : Command
                 Operation = operation,
                 ResolveDigests = false, // kyverno test never pins digests
                 GlobalContext = GlobalContextEntries(test),
+                Parallelism = parallelism,
             }, verifier, dir);
             var inputErrors = output.Result.Diagnostics.Where(d => d.Level == DiagnosticLevel.Error).ToList();
             if (inputErrors.Count > 0)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using ImageGate.Manifests;
 using ImageGate.Manifests.Discovery;
@@ -65,8 +66,20 @@ public sealed record EvaluationRequest
     /// <summary>Standard input, read for the resource input <c>-</c>.</summary>
     public TextReader? Stdin { get; init; }
 
-    /// <summary>Called after each resource with the number evaluated and the total, for progress lines.</summary>
+    /// <summary>Called after each resource with the number evaluated and the total, for progress lines
+    /// (never concurrently).</summary>
     public Action<int, int>? Progress { get; init; }
+
+    /// <summary>How many resources are evaluated at once. Results are the same for every value: they are
+    /// collected per resource and reported in input order.</summary>
+    public int Parallelism { get; init; } = DefaultParallelism;
+
+    /// <summary>The default <see cref="Parallelism"/>: most of a run's time is spent waiting on registries, so more
+    /// evaluations than processors pay off; eight matches the registry client's concurrent requests per registry.</summary>
+    public static int DefaultParallelism { get; } = Math.Max(8, Environment.ProcessorCount);
+
+    /// <summary>The largest <see cref="Parallelism"/> accepted.</summary>
+    public const int MaxParallelism = 256;
 }
 
 /// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results.</summary>
@@ -158,19 +171,19 @@ public static class EvaluationRun
             GlobalContext = request.GlobalContext,
         };
         var engine = new PolicyEngine(policies, exceptions, verifier, options);
+        var outcomes = EvaluateAll(engine, resources, request, cancellationToken);
         var findings = new List<Finding>();
         var raw = new List<(EngineResource, ManifestDocument, PolicyResult)>();
         long order = 0;
-        var done = 0;
-        foreach (var (resource, doc) in resources)
+        for (var i = 0; i < resources.Count; i++)
         {
-            foreach (var outcome in engine.Evaluate(resource, cancellationToken))
+            var (resource, doc) = resources[i];
+            foreach (var outcome in outcomes[i])
             {
                 raw.Add((resource, doc, outcome));
                 findings.Add(ToFinding(outcome, doc, order++));
                 diagnostics.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
             }
-            request.Progress?.Invoke(++done, resources.Count);
         }
         var result = new RunResult(findings, diagnostics)
         {
@@ -180,6 +193,65 @@ public static class EvaluationRun
             Mode = request.Phase == EvaluationPhase.Background ? EvaluationMode.Background : EvaluationMode.Admission,
         };
         return new EvaluationOutput(result, [.. resources.Select(r => r.Item1)], raw);
+    }
+
+    /// <summary>Evaluates every resource, <see cref="EvaluationRequest.Parallelism"/> at a time, and returns the
+    /// results indexed like <paramref name="resources"/>. Workers are dedicated threads, not pool threads: an
+    /// evaluation blocks while its registry requests complete on the pool, so blocking pool threads would starve them.</summary>
+    private static IReadOnlyList<PolicyResult>[] EvaluateAll(
+        PolicyEngine engine, List<(EngineResource Resource, ManifestDocument Document)> resources, EvaluationRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Parallelism is < 1 or > EvaluationRequest.MaxParallelism)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Parallelism, $"parallelism must be between 1 and {EvaluationRequest.MaxParallelism}");
+        }
+        var outcomes = new IReadOnlyList<PolicyResult>[resources.Count];
+        var workers = Math.Min(request.Parallelism, resources.Count);
+        if (workers <= 1)
+        {
+            for (var i = 0; i < resources.Count; i++)
+            {
+                outcomes[i] = engine.Evaluate(resources[i].Resource, cancellationToken);
+                request.Progress?.Invoke(i + 1, resources.Count);
+            }
+            return outcomes;
+        }
+
+        var next = -1;
+        var done = 0;
+        var progressGate = new object();
+        ExceptionDispatchInfo? failure = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void Work()
+        {
+            try
+            {
+                int i;
+                while (!stop.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < resources.Count)
+                {
+                    outcomes[i] = engine.Evaluate(resources[i].Resource, stop.Token);
+                    if (request.Progress is { } progress)
+                    {
+                        lock (progressGate)
+                        {
+                            progress(++done, resources.Count);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // The first failure wins and stops the others, as the sequential loop would have stopped.
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null);
+                stop.Cancel();
+            }
+        }
+        var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work) { IsBackground = true, Name = $"evaluation {n + 1}" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        failure?.Throw();
+        cancellationToken.ThrowIfCancellationRequested();
+        return outcomes;
     }
 
     private static PolicyLoadResult LoadPolicies(IReadOnlyList<string> paths, string workingDirectory, List<ManifestException> errors, List<Diagnostic> diagnostics)
