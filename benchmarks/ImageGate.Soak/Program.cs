@@ -84,6 +84,10 @@ foreach (var format in line.Formats)
         identical &= difference is null;
     }
 }
+if (File.Exists("/proc/loadavg"))
+{
+    Console.WriteLine("load average at the end: " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
+}
 var peak = measurements.Max(m => m.PeakRssKiB);
 var exits = measurements.Select(m => m.ExitCode).Distinct().ToList();
 var exitsOk = exits.Count == 1 && exits[0] is 0 or 1;
