@@ -12,6 +12,10 @@ internal static class OutputComparison
         {
             return $"missing output: {(File.Exists(left) ? right : left)}";
         }
+        if (new FileInfo(left).Length == 0 || new FileInfo(right).Length == 0)
+        {
+            return $"empty output: {(new FileInfo(left).Length == 0 ? left : right)}";
+        }
         if (Identical(left, right))
         {
             return null;
