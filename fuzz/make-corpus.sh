@@ -64,6 +64,11 @@ if command -v node >/dev/null; then
 const fs = require('fs');
 const [file, out] = process.argv.slice(2);
 const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
+// The Fulcio leaf: identity extensions and an embedded SCT list for the x509 target.
+const material = bundle.verificationMaterial || {};
+const leaf = (material.certificate && material.certificate.rawBytes)
+  || (material.x509CertificateChain && material.x509CertificateChain.certificates[0].rawBytes);
+if (leaf) fs.writeFileSync(`${out}/x509/fulcio-leaf.der`, Buffer.from(leaf, 'base64'));
 if (bundle.dsseEnvelope) {
   fs.writeFileSync(`${out}/dsse/bundle-envelope.json`, JSON.stringify(bundle.dsseEnvelope));
   fs.writeFileSync(`${out}/in-toto/bundle-statement.json`, Buffer.from(bundle.dsseEnvelope.payload, 'base64'));

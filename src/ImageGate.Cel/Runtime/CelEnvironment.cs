@@ -214,9 +214,19 @@ public sealed class CelProgram
     public Expr Ast { get; }
 
     /// <summary>Evaluates the program; errors are returned as <see cref="CelError"/> values, never thrown.</summary>
-    public object Evaluate(IActivation activation, CancellationToken cancellationToken = default)
+    public object Evaluate(IActivation activation, CancellationToken cancellationToken = default) =>
+        Evaluate(activation, null, cancellationToken);
+
+    /// <summary>Evaluates the program, charging its cost to <paramref name="budget"/> as well as to its own limit
+    /// (no budget: its own limit only); errors, a spent budget included, are returned as <see cref="CelError"/> values.</summary>
+    public object Evaluate(IActivation activation, CelCostBudget? budget, CancellationToken cancellationToken = default)
     {
-        var frame = new Frame(activation, _slots, _costLimit, cancellationToken);
+        if (budget is { Exhausted: true })
+        {
+            budget.Stopped = true;
+            return new CelError(budget.ExceededMessage);
+        }
+        var frame = new Frame(activation, _slots, _costLimit, cancellationToken, budget);
         try
         {
             return _root.Eval(frame);
@@ -232,6 +242,10 @@ public sealed class CelProgram
         catch (Exception ex) when (ex is InsufficientExecutionStackException or InvalidCastException or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException or InvalidOperationException or NullReferenceException)
         {
             return new CelError($"internal error: {ex.Message}");
+        }
+        finally
+        {
+            frame.Finish();
         }
     }
 

@@ -70,5 +70,10 @@ public sealed class CelFunction
     public List<CelOverload> Overloads { get; } = [];
 }
 
-/// <summary>Signals that the cost budget was exhausted; caught by the program and turned into an error value.</summary>
-internal sealed class CostLimitExceededException(long limit) : Exception($"operation cancelled: actual cost limit exceeded (limit {limit})");
+/// <summary>Signals that the expression's cost limit or the shared cost budget was exhausted; caught by the program
+/// and turned into an error value.</summary>
+internal sealed class CostLimitExceededException(string message) : Exception(message)
+{
+    /// <summary>The expression's own limit was reached.</summary>
+    public static CostLimitExceededException PerExpression(long limit) => new($"operation cancelled: actual cost limit exceeded (limit {limit})");
+}

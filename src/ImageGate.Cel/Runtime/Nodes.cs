@@ -2,29 +2,77 @@ using ImageGate.Cel.Library;
 
 namespace ImageGate.Cel.Runtime;
 
-/// <summary>Per-evaluation state: variable slots and the cost counter.</summary>
+/// <summary>Per-evaluation state: variable slots and the cost counter. The counter is checked against one number,
+/// <see cref="Limit"/>: the expression's own limit, lowered to what a shared budget has left. The budget itself is
+/// only charged when an evaluation starts, nests another one, or ends, so the hot path stays one comparison, and an
+/// evaluation without a budget carries one null reference more than before.</summary>
 internal sealed class Frame
 {
     public static readonly object Unloaded = new();
     public readonly IActivation Activation;
     public readonly object[] Slots;
     public long Cost;
-    public readonly long CostLimit;
+    public long Limit;
     public readonly CancellationToken Cancel;
+    private readonly Share? _share;
 
-    public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel)
+    /// <summary>This evaluation's part in a shared budget.</summary>
+    private sealed class Share(CelCostBudget budget, Frame? outer, long costLimit)
+    {
+        public readonly CelCostBudget Budget = budget;
+        public readonly Frame? Outer = outer;
+        public readonly long CostLimit = costLimit;
+        public long Settled;
+    }
+
+    public Frame(IActivation activation, int slots, long costLimit, CancellationToken cancel, CelCostBudget? budget = null)
     {
         Activation = activation;
         Slots = new object[slots];
-        CostLimit = costLimit;
+        Limit = costLimit;
         Cancel = cancel;
+        if (budget is null) return;
+        // A nested evaluation (a lazy variable) starts inside another: charge what the outer one spent so far first.
+        var outer = budget.Active;
+        outer?.Settle();
+        _share = new Share(budget, outer, costLimit);
+        budget.Active = this;
+        Limit = Math.Min(costLimit, budget.Remaining);
     }
 
     public void AddCost(long n)
     {
         Cost += n;
-        if (Cost > CostLimit) throw new CostLimitExceededException(CostLimit);
+        if (Cost > Limit) throw Exceeded();
         if ((Cost & 1023) == 0 && Cancel.IsCancellationRequested) throw new OperationCanceledException(Cancel);
+    }
+
+    /// <summary>Charges the rest of this evaluation to the budget and hands the budget back to the outer evaluation,
+    /// whose limit shrinks by what this one spent.</summary>
+    public void Finish()
+    {
+        if (_share is not { } share) return;
+        Settle();
+        share.Budget.Active = share.Outer;
+        if (share.Outer?._share is { } outer)
+        {
+            share.Outer.Limit = Math.Min(outer.CostLimit, outer.Settled + share.Budget.Remaining);
+        }
+    }
+
+    private void Settle()
+    {
+        var share = _share!;
+        share.Budget.Spent += Cost - share.Settled;
+        share.Settled = Cost;
+    }
+
+    private CostLimitExceededException Exceeded()
+    {
+        if (_share is not { } share) return CostLimitExceededException.PerExpression(Limit);
+        if (Cost > share.CostLimit) return CostLimitExceededException.PerExpression(share.CostLimit);
+        share.Budget.Stopped = true;
+        return new CostLimitExceededException(share.Budget.ExceededMessage);
     }
 }
 

@@ -246,13 +246,16 @@ public static class EvaluationRun
                 stop.Cancel();
             }
         }
-        var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work) { IsBackground = true, Name = $"evaluation {n + 1}" }).ToList();
+        // The main thread's stack size, not the smaller default of new threads: nesting limits were set against it.
+        var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work, WorkerStackBytes) { IsBackground = true, Name = $"evaluation {n + 1}" }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         failure?.Throw();
         cancellationToken.ThrowIfCancellationRequested();
         return outcomes;
     }
+
+    private const int WorkerStackBytes = 8 * 1024 * 1024;
 
     private static PolicyLoadResult LoadPolicies(IReadOnlyList<string> paths, string workingDirectory, List<ManifestException> errors, List<Diagnostic> diagnostics)
     {

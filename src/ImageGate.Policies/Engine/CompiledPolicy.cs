@@ -49,7 +49,7 @@ public sealed class CompiledPolicy
 
     internal List<(NamedExpression Source, CelProgram Program)> Extractors { get; } = [];
 
-    internal List<Func<string, object>> ImageMatchers { get; } = [];
+    internal List<Func<string, CelCostBudget?, object>> ImageMatchers { get; } = [];
 
     internal List<(PolicyException Exception, List<(NamedExpression Source, CelProgram Program)> Conditions)> Exceptions { get; } = [];
 
@@ -65,7 +65,10 @@ public sealed class CompiledPolicy
 
     /// <summary>True when the image passes <c>matchImageReferences</c> (an empty list matches every image).
     /// An expression that errors makes the image not match and is reported by the caller.</summary>
-    public bool ImageMatches(string image)
+    public bool ImageMatches(string image) => ImageMatches(image, null);
+
+    /// <summary>As <see cref="ImageMatches(string)"/>, charging the expressions to the evaluation's cost budget.</summary>
+    public bool ImageMatches(string image, CelCostBudget? budget)
     {
         if (ImageMatchers.Count == 0)
         {
@@ -73,7 +76,7 @@ public sealed class CompiledPolicy
         }
         foreach (var matcher in ImageMatchers)
         {
-            var result = matcher(image);
+            var result = matcher(image, budget);
             if (result is CelError error)
             {
                 throw new PolicyEvaluationException($"matchImageReferences: {error.Message}");
@@ -86,9 +89,9 @@ public sealed class CompiledPolicy
         return false;
     }
 
-    internal object EvaluateAttestorExpression(CelExpression expression, IActivation activation) =>
+    internal object EvaluateAttestorExpression(CelExpression expression, IActivation activation, CelCostBudget budget) =>
         attestorPrograms.TryGetValue(expression, out var program)
-            ? program.Evaluate(activation)
+            ? program.Evaluate(activation, budget)
             : new CelError("expression was not compiled");
 
     private void CompileAll(List<PolicyException> exceptions)
@@ -185,7 +188,7 @@ public sealed class CompiledPolicy
                 try
                 {
                     var compiled = ImageGlob.Compile(glob);
-                    ImageMatchers.Add(image => compiled.IsMatch(image));
+                    ImageMatchers.Add((image, _) => compiled.IsMatch(image));
                 }
                 catch (FormatException ex)
                 {
@@ -197,7 +200,7 @@ public sealed class CompiledPolicy
                 refEnv ??= KyvernoEnvironment.ForImageReference();
                 if (Compile(refEnv, expression, $"spec.matchImageReferences[{i}].expression", CelType.Bool) is { } program)
                 {
-                    ImageMatchers.Add(image => program.Evaluate(new Activation(new Dictionary<string, object?> { ["ref"] = image })));
+                    ImageMatchers.Add((image, budget) => program.Evaluate(new Activation(new Dictionary<string, object?> { ["ref"] = image }), budget));
                 }
             }
         }
@@ -253,9 +256,9 @@ public sealed class CompiledPolicy
 /// <summary>A runtime error that makes the policy's result <c>error</c>.</summary>
 public sealed class PolicyEvaluationException(string message) : Exception(message);
 
-/// <summary>The lazily evaluated <c>variables</c> object: each variable is evaluated once, on first use;
-/// an error becomes a CEL error value where it is used.</summary>
-internal sealed class VariablesValue(CompiledPolicy policy, Func<IActivation> activation) : ICelObject
+/// <summary>The lazily evaluated <c>variables</c> object: each variable is evaluated once, on first use,
+/// charged to the evaluation's cost budget; an error becomes a CEL error value where it is used.</summary>
+internal sealed class VariablesValue(CompiledPolicy policy, Func<IActivation> activation, CelCostBudget budget) : ICelObject
 {
     private readonly Dictionary<string, object> memo = new(StringComparer.Ordinal);
 
@@ -273,7 +276,7 @@ internal sealed class VariablesValue(CompiledPolicy policy, Func<IActivation> ac
             if (source.Name == name)
             {
                 memo[name] = new CelError($"variable {name} refers to itself"); // fail instead of recursing
-                var result = program.Evaluate(activation());
+                var result = program.Evaluate(activation(), budget);
                 memo[name] = result;
                 value = result;
                 return true;

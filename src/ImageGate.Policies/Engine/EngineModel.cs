@@ -74,6 +74,10 @@ public sealed record EngineOptions
     /// <summary>Resolve tags to digests before validation, as the mutating webhook does (decision 6).</summary>
     public bool ResolveDigests { get; init; } = true;
 
+    /// <summary>CEL cost all expressions of one policy may spend on one resource together (the Kubernetes default,
+    /// 10,000,000); each expression also keeps its own limit.</summary>
+    public long CelCostBudget { get; init; } = ImageGate.Cel.CelCostBudget.DefaultLimit;
+
     /// <summary>Known kinds (built-ins plus CRDs).</summary>
     public Matching.KindRegistry Kinds { get; init; } = new();
 }

@@ -142,11 +142,34 @@ public sealed class PolicyEngine
             };
         }
         var data = request.BaseActivation();
-        using var scope = new EvaluationScope(verifier, policy, record, options, cancellationToken);
+        // Every expression of this policy on this resource draws from one budget (kept per evaluation, so
+        // evaluations of other resources share nothing).
+        var budget = new CelCostBudget(options.CelCostBudget);
+        using var scope = new EvaluationScope(verifier, policy, record, options, cancellationToken) { Budget = budget };
+        try
+        {
+            var result = EvaluateWithin(policy, request, data, scope, budget, cancellationToken);
+            // A nested evaluation may have been stopped while its error was absorbed (`variables.x || true`).
+            return budget.Stopped ? BudgetError(policy, request, budget, "an expression of the policy", scope) : result;
+        }
+        catch (CostBudgetExceededException ex)
+        {
+            return BudgetError(policy, request, budget, ex.Where, scope);
+        }
+        catch (PolicyEvaluationException) when (budget.Stopped)
+        {
+            return BudgetError(policy, request, budget, "spec.matchImageReferences", scope);
+        }
+    }
+
+    private PolicyResult? EvaluateWithin(CompiledPolicy policy, RequestContext request, IReadOnlyDictionary<string, object?> data, EvaluationScope scope, CelCostBudget budget, CancellationToken cancellationToken)
+    {
+        var p = policy.Policy;
+        var resource = request.Resource;
         try
         {
             // 1. matchConditions
-            var matched = Conditions(policy.MatchConditions, data, p.Spec.FailurePolicy, out var conditionError);
+            var matched = Conditions(policy.MatchConditions, data, p.Spec.FailurePolicy, budget, "spec.matchConditions", out var conditionError);
             if (conditionError is not null)
             {
                 return Error(policy, request, conditionError);
@@ -156,7 +179,7 @@ public sealed class PolicyEngine
                 return null;
             }
             // 2. exceptions, before any image work
-            var excepted = MatchingExceptions(policy, data, out var exceptionError);
+            var excepted = MatchingExceptions(policy, data, budget, out var exceptionError);
             if (exceptionError is not null)
             {
                 return Error(policy, request, exceptionError);
@@ -173,14 +196,14 @@ public sealed class PolicyEngine
             // 3. the activation
             var vars = new Dictionary<string, object?>(data);
             var activation = new Activation(vars);
-            vars["variables"] = new VariablesValue(policy, () => activation);
+            vars["variables"] = new VariablesValue(policy, () => activation, budget);
             // 4-5. images
-            var images = ExtractImages(policy, request, activation);
+            var images = ExtractImages(policy, request, activation, budget);
             var matchedImages = new Dictionary<string, object?>(StringComparer.Ordinal);
             var all = new List<string>();
             foreach (var (name, list) in images)
             {
-                var filtered = list.Where(policy.ImageMatches).ToList();
+                var filtered = list.Where(image => policy.ImageMatches(image, budget)).ToList();
                 matchedImages[name] = filtered;
                 all.AddRange(filtered);
             }
@@ -209,7 +232,7 @@ public sealed class PolicyEngine
             vars["attestations"] = p.Spec.Attestations.ToDictionary(a => a.Name, a => (object?)a.Name, StringComparer.Ordinal);
             var attestors = p.Spec.Attestors.ToDictionary(
                 a => a.Name,
-                a => new AttestorValue(a, e => policy.EvaluateAttestorExpression(e, activation)),
+                a => new AttestorValue(a, e => policy.EvaluateAttestorExpression(e, activation, budget)),
                 StringComparer.Ordinal);
             scope.Attestors = attestors;
             vars["attestors"] = attestors.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal);
@@ -218,7 +241,7 @@ public sealed class PolicyEngine
             for (var i = 0; i < policy.Validations.Count; i++)
             {
                 var (rule, program, messageProgram) = policy.Validations[i];
-                var outcome = program.Evaluate(activation, cancellationToken);
+                var outcome = Evaluate(program, activation, budget, $"spec.validations[{i}].expression", cancellationToken);
                 if (outcome is CelError error)
                 {
                     // Name the sub-expression that failed, at its place in the policy file.
@@ -234,7 +257,7 @@ public sealed class PolicyEngine
                     var message = rule.Message;
                     if (messageProgram is not null)
                     {
-                        var m = messageProgram.Evaluate(activation, cancellationToken);
+                        var m = Evaluate(messageProgram, activation, budget, $"spec.validations[{i}].messageExpression", cancellationToken);
                         message = m switch
                         {
                             string s => s,
@@ -246,7 +269,7 @@ public sealed class PolicyEngine
                     {
                         message = $"CEL expression validation failed at index {i}";
                     }
-                    var annotations = AuditAnnotations(policy, activation, out var annotationError);
+                    var annotations = AuditAnnotations(policy, activation, budget, out var annotationError);
                     if (annotationError is not null)
                     {
                         return Error(policy, request, annotationError, scope, all);
@@ -261,7 +284,7 @@ public sealed class PolicyEngine
                     };
                 }
             }
-            var passAnnotations = AuditAnnotations(policy, activation, out var passAnnotationError);
+            var passAnnotations = AuditAnnotations(policy, activation, budget, out var passAnnotationError);
             if (passAnnotationError is not null)
             {
                 return Error(policy, request, passAnnotationError, scope, all);
@@ -273,7 +296,7 @@ public sealed class PolicyEngine
                 AttestorReasons = scope.AttestorReasons,
             };
         }
-        catch (PolicyEvaluationException ex)
+        catch (PolicyEvaluationException ex) when (!budget.Stopped)
         {
             return Error(policy, request, ex.Message, scope);
         }
@@ -288,16 +311,43 @@ public sealed class PolicyEngine
             PolicyLocation = at,
         };
 
+    private static PolicyResult BudgetError(CompiledPolicy policy, RequestContext request, CelCostBudget budget, string where, EvaluationScope scope, string rule = "evaluation") =>
+        Error(policy, request, BudgetMessage(policy, request, budget, where), scope) with { Rule = rule };
+
+    /// <summary>Names the policy, the resource and the budget, so that a reader can find both and knows the
+    /// limit is on the sum of the policy's expressions, not on one of them.</summary>
+    private static string BudgetMessage(CompiledPolicy policy, RequestContext request, CelCostBudget budget, string where)
+    {
+        var resource = request.Resource;
+        var name = resource.Namespace.Length > 0 ? $"{resource.Namespace}/{resource.Name}" : resource.Name;
+        return $"policy {policy.Policy.Name} on {resource.Kind} {name} ({resource.Location}) exceeded the CEL cost budget of {budget.Limit} " +
+            $"for one evaluation, running out at {where}: all expressions of one policy on one resource share this budget, as in Kubernetes";
+    }
+
+    /// <summary>Evaluates one expression of the policy against its budget; a spent budget ends the policy's evaluation.</summary>
+    private static object Evaluate(CelProgram program, IActivation activation, CelCostBudget budget, string where, CancellationToken cancellationToken = default)
+    {
+        var value = program.Evaluate(activation, budget, cancellationToken);
+        return budget.Stopped ? throw new CostBudgetExceededException(where) : value;
+    }
+
+    /// <summary>The policy's cost budget ran out; <see cref="Where"/> names the expression that was running.</summary>
+    private sealed class CostBudgetExceededException(string where) : Exception(where)
+    {
+        public string Where { get; } = where;
+    }
+
     /// <summary>matchConditions semantics (§2.7): the first false means not matched; errors are
-    /// collected; with errors, Ignore means not matched and Fail means an error.</summary>
-    private static bool Conditions(List<(NamedExpression Source, CelProgram Program)> conditions, IReadOnlyDictionary<string, object?> data, FailurePolicy failurePolicy, out string? error)
+    /// collected; with errors, Ignore means not matched and Fail means an error. A spent cost budget is
+    /// never ignored.</summary>
+    private static bool Conditions(List<(NamedExpression Source, CelProgram Program)> conditions, IReadOnlyDictionary<string, object?> data, FailurePolicy failurePolicy, CelCostBudget budget, string field, out string? error)
     {
         error = null;
         var activation = new Activation(data);
         var errors = new List<string>();
         foreach (var (source, program) in conditions)
         {
-            var result = program.Evaluate(activation);
+            var result = Evaluate(program, activation, budget, $"{field} {source.Name}");
             if (result is false)
             {
                 return false;
@@ -322,13 +372,13 @@ public sealed class PolicyEngine
         return false;
     }
 
-    private static List<PolicyException> MatchingExceptions(CompiledPolicy policy, IReadOnlyDictionary<string, object?> data, out string? error)
+    private static List<PolicyException> MatchingExceptions(CompiledPolicy policy, IReadOnlyDictionary<string, object?> data, CelCostBudget budget, out string? error)
     {
         error = null;
         var matched = new List<PolicyException>();
         foreach (var (exception, conditions) in policy.Exceptions)
         {
-            if (Conditions(conditions, data, policy.Policy.Spec.FailurePolicy, out var e))
+            if (Conditions(conditions, data, policy.Policy.Spec.FailurePolicy, budget, $"PolicyException {exception.Key}: spec.matchConditions", out var e))
             {
                 matched.Add(exception);
             }
@@ -341,13 +391,13 @@ public sealed class PolicyEngine
         return matched;
     }
 
-    private static IReadOnlyDictionary<string, string> AuditAnnotations(CompiledPolicy policy, IActivation activation, out string? error)
+    private static IReadOnlyDictionary<string, string> AuditAnnotations(CompiledPolicy policy, IActivation activation, CelCostBudget budget, out string? error)
     {
         error = null;
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (source, program) in policy.AuditAnnotations)
         {
-            var value = program.Evaluate(activation);
+            var value = Evaluate(program, activation, budget, $"spec.auditAnnotations {source.Key}");
             switch (value)
             {
                 case string s when s.Length > 0:
@@ -368,7 +418,7 @@ public sealed class PolicyEngine
 
     /// <summary>Default extractors by GVR (§2.5) in C#, then custom <c>images[]</c>, which replace a
     /// default of the same name.</summary>
-    private static List<(string Name, List<string> Images)> ExtractImages(CompiledPolicy policy, RequestContext request, IActivation activation)
+    private static List<(string Name, List<string> Images)> ExtractImages(CompiledPolicy policy, RequestContext request, IActivation activation, CelCostBudget budget)
     {
         var lists = new List<(string Name, List<string> Images)>();
         var podSpec = DefaultPodSpec(request);
@@ -392,7 +442,7 @@ public sealed class PolicyEngine
         }
         foreach (var (source, program) in policy.Extractors)
         {
-            var value = program.Evaluate(activation);
+            var value = Evaluate(program, activation, budget, $"spec.images {source.Name}");
             if (value is CelError error)
             {
                 throw new PolicyEvaluationException($"images.{source.Name}: {error.Message}");
@@ -455,9 +505,19 @@ public sealed class PolicyEngine
                 continue;
             }
             var data = request.BaseActivation();
-            using var scope = new EvaluationScope(verifier, policy, new VerificationRecord(), options, cancellationToken);
-            if (!Conditions(policy.MatchConditions, data, p.Spec.FailurePolicy, out _) || MatchingExceptions(policy, data, out _).Count > 0)
+            // The mutating phase is an evaluation of its own, with its own budget (as the mutating webhook would be).
+            var budget = new CelCostBudget(options.CelCostBudget);
+            using var scope = new EvaluationScope(verifier, policy, new VerificationRecord(), options, cancellationToken) { Budget = budget };
+            try
             {
+                if (!Conditions(policy.MatchConditions, data, p.Spec.FailurePolicy, budget, "spec.matchConditions", out _) || MatchingExceptions(policy, data, budget, out _).Count > 0)
+                {
+                    continue;
+                }
+            }
+            catch (CostBudgetExceededException ex)
+            {
+                errors.Add(BudgetError(policy, request, budget, ex.Where, scope, "mutateDigest"));
                 continue;
             }
             var failures = new List<string>();
@@ -480,11 +540,11 @@ public sealed class PolicyEngine
                     bool matches;
                     try
                     {
-                        matches = policy.ImageMatches(image);
+                        matches = policy.ImageMatches(image, budget);
                     }
                     catch (PolicyEvaluationException ex)
                     {
-                        failures.Add(ex.Message);
+                        failures.Add(budget.Stopped ? BudgetMessage(policy, request, budget, "spec.matchImageReferences") : ex.Message);
                         continue;
                     }
                     if (!matches)

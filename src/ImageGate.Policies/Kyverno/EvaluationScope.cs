@@ -1,3 +1,4 @@
+using ImageGate.Cel;
 using ImageGate.Policies.Engine;
 using ImageGate.Verification;
 
@@ -41,6 +42,9 @@ internal sealed class EvaluationScope : IDisposable
     public EngineOptions Options { get; }
 
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>The CEL cost budget of this policy on this resource, for expressions evaluated from inside CEL functions.</summary>
+    public CelCostBudget? Budget { get; init; }
 
     /// <summary>Every attestor failure seen, for <c>--explain</c>.</summary>
     public List<AttestorFailure> AttestorReasons { get; } = [];

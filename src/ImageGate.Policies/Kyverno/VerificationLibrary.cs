@@ -49,7 +49,7 @@ internal static class VerificationLibrary
     private static object VerifySignatures(string image, object attestorList)
     {
         var scope = EvaluationScope.Current;
-        if (!scope.Policy.ImageMatches(image))
+        if (!scope.Policy.ImageMatches(image, scope.Budget))
         {
             return 0L;
         }
@@ -69,7 +69,7 @@ internal static class VerificationLibrary
         {
             return new CelError($"attestation not found in policy: {attestationName}");
         }
-        if (!scope.Policy.ImageMatches(image))
+        if (!scope.Policy.ImageMatches(image, scope.Budget))
         {
             return 0L;
         }
