@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.Cli.Tests;
 
@@ -31,6 +32,7 @@ public sealed class ProcessTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.IsTrue(process.WaitForExit(60_000), "imagegate did not finish in 60 s");
+        SecretOutputs.RecordRun((args.FirstOrDefault() ?? "") + " process", stdout.Result, stderr.Result);
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 

@@ -4,6 +4,7 @@ using ImageGate.Cli;
 using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -73,8 +74,10 @@ public sealed class ApplyAgainstRegistryTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
+        var before = SecretOutputs.Snapshot(folder);
         var code = Program.Run(["apply", "policies", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, "--stats", .. extra],
             new CliContext(stdout, stderr, null, folder));
+        SecretOutputs.RecordRun("apply", stdout.ToString(), stderr.ToString(), before);
         return (code, JsonDocument.Parse(stdout.ToString()), stderr.ToString());
     }
 

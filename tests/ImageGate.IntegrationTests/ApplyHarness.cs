@@ -2,6 +2,7 @@ using System.Text.Json;
 using ImageGate.Cli;
 using ImageGate.Cli.Framework;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -31,7 +32,9 @@ internal static class ApplyHarness
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var mark = await registry.MarkAsync();
+        var before = SecretOutputs.Snapshot(dir);
         var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, .. options], new CliContext(stdout, stderr, null, dir));
+        SecretOutputs.RecordRun("apply", stdout.ToString(), stderr.ToString(), before);
         var requests = await registry.RequestsSinceAsync(mark);
         Assert.AreNotEqual(2, code, stderr.ToString());
         using var json = JsonDocument.Parse(stdout.ToString());

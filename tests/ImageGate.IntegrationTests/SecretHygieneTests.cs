@@ -5,6 +5,7 @@ using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -54,7 +55,9 @@ public sealed class SecretHygieneTests
         {
             var stdout = new StringWriter();
             var stderr = new StringWriter();
+            var before = SecretOutputs.Snapshot(dir);
             var code = Program.Run(args, new CliContext(stdout, stderr, null, dir));
+            SecretOutputs.RecordRun(args[2], stdout.ToString(), stderr.ToString(), before);
             var output = stdout + "\n" + stderr;
             Assert.AreEqual(expected, code, $"{string.Join(' ', args)}\n{output}");
             foreach (var secret in new[] { Password, basic, Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)) })

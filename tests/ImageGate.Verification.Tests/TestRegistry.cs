@@ -23,6 +23,7 @@ public static class TestRegistry
     [AssemblyInitialize]
     public static async Task StartAsync(TestContext _)
     {
+        ImageGate.TestSupport.Secrets.SecretOutputs.RecordImageGateExceptions();
         WorkDirectory = Path.Combine(RepoPaths.TestWork, "verification-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(WorkDirectory);
         registry = await RegistryFixture.StartAsync();

@@ -75,6 +75,7 @@ public sealed class ApplyCommand : Command
             ResolveDigests = !args.Has("--no-resolve-digests"),
             Stdin = context.Stdin,
             Parallelism = ParallelismOption.Read(args),
+            KeepOutcomes = false,
         }, verifier, context.WorkingDirectory).Result;
 
         var failOn = args.Value("--fail-on") switch { "warn" => FailOn.Warn, "never" => FailOn.Never, _ => FailOn.Deny };

@@ -78,11 +78,16 @@ public sealed record EvaluationRequest
     /// evaluations than processors pay off; eight matches the registry client's concurrent requests per registry.</summary>
     public static int DefaultParallelism { get; } = Math.Max(8, Environment.ProcessorCount);
 
+    /// <summary>Keep the engine's raw results in <see cref="EvaluationOutput.Outcomes"/> (for digest pins and test
+    /// checks); without them a large run holds only its findings.</summary>
+    public bool KeepOutcomes { get; init; } = true;
+
     /// <summary>The largest <see cref="Parallelism"/> accepted.</summary>
     public const int MaxParallelism = 256;
 }
 
-/// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results.</summary>
+/// <summary>What a run produced: the findings, every resource evaluated, and the engine's raw results (empty unless
+/// <see cref="EvaluationRequest.KeepOutcomes"/>).</summary>
 public sealed record EvaluationOutput(
     RunResult Result,
     IReadOnlyList<EngineResource> Resources,
@@ -124,7 +129,7 @@ public static class EvaluationRun
         diagnostics.AddRange(found.Notices.Select(n => new Diagnostic(
             n.Contains("not a Kubernetes object", StringComparison.Ordinal) ? DiagnosticLevel.Warning : DiagnosticLevel.Notice, n)));
 
-        var resources = new List<(EngineResource, ManifestDocument)>();
+        var resources = new List<(EngineResource Resource, ManifestDocument Document)>();
         foreach (var doc in found.Documents)
         {
             if (doc.ApiVersion.Length == 0 || doc.Kind.Length == 0)
@@ -171,18 +176,30 @@ public static class EvaluationRun
             GlobalContext = request.GlobalContext,
         };
         var engine = new PolicyEngine(policies, exceptions, verifier, options);
-        var outcomes = EvaluateAll(engine, resources, request, cancellationToken);
-        var findings = new List<Finding>();
+        // Each worker turns its resource's results into findings at once, so that without KeepOutcomes the engine's
+        // results do not outlive their resource. InputOrder only orders findings: resource index, then result index.
+        var perResource = EvaluateAll(engine, resources, request, (i, outcomes) =>
+        {
+            var doc = resources[i].Document;
+            var findings = new List<Finding>(outcomes.Count);
+            var warnings = new List<Diagnostic>();
+            for (var k = 0; k < outcomes.Count; k++)
+            {
+                var outcome = outcomes[k];
+                findings.Add(ToFinding(outcome, doc, ((long)i << 32) + k));
+                warnings.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
+            }
+            return (Findings: findings, Warnings: warnings, Outcomes: request.KeepOutcomes ? outcomes : null);
+        }, cancellationToken);
+        var findings = new List<Finding>(perResource.Sum(r => r.Findings.Count));
         var raw = new List<(EngineResource, ManifestDocument, PolicyResult)>();
-        long order = 0;
         for (var i = 0; i < resources.Count; i++)
         {
-            var (resource, doc) = resources[i];
-            foreach (var outcome in outcomes[i])
+            findings.AddRange(perResource[i].Findings);
+            diagnostics.AddRange(perResource[i].Warnings);
+            foreach (var outcome in perResource[i].Outcomes ?? [])
             {
-                raw.Add((resource, doc, outcome));
-                findings.Add(ToFinding(outcome, doc, order++));
-                diagnostics.AddRange(outcome.Warnings.Select(w => new Diagnostic(DiagnosticLevel.Warning, $"policy {outcome.Policy.Name}, {doc.DisplayName}: {w}", Span(doc.Span))));
+                raw.Add((resources[i].Resource, resources[i].Document, outcome));
             }
         }
         var result = new RunResult(findings, diagnostics)
@@ -196,22 +213,23 @@ public static class EvaluationRun
     }
 
     /// <summary>Evaluates every resource, <see cref="EvaluationRequest.Parallelism"/> at a time, and returns the
-    /// results indexed like <paramref name="resources"/>. Workers are dedicated threads, not pool threads: an
+    /// converted results indexed like <paramref name="resources"/>. Workers are dedicated threads, not pool threads: an
     /// evaluation blocks while its registry requests complete on the pool, so blocking pool threads would starve them.</summary>
-    private static IReadOnlyList<PolicyResult>[] EvaluateAll(
-        PolicyEngine engine, List<(EngineResource Resource, ManifestDocument Document)> resources, EvaluationRequest request, CancellationToken cancellationToken)
+    private static T[] EvaluateAll<T>(
+        PolicyEngine engine, List<(EngineResource Resource, ManifestDocument Document)> resources, EvaluationRequest request,
+        Func<int, IReadOnlyList<PolicyResult>, T> convert, CancellationToken cancellationToken)
     {
         if (request.Parallelism is < 1 or > EvaluationRequest.MaxParallelism)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.Parallelism, $"parallelism must be between 1 and {EvaluationRequest.MaxParallelism}");
         }
-        var outcomes = new IReadOnlyList<PolicyResult>[resources.Count];
+        var outcomes = new T[resources.Count];
         var workers = Math.Min(request.Parallelism, resources.Count);
         if (workers <= 1)
         {
             for (var i = 0; i < resources.Count; i++)
             {
-                outcomes[i] = engine.Evaluate(resources[i].Resource, cancellationToken);
+                outcomes[i] = convert(i, engine.Evaluate(resources[i].Resource, cancellationToken));
                 request.Progress?.Invoke(i + 1, resources.Count);
             }
             return outcomes;
@@ -229,7 +247,7 @@ public static class EvaluationRun
                 int i;
                 while (!stop.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < resources.Count)
                 {
-                    outcomes[i] = engine.Evaluate(resources[i].Resource, stop.Token);
+                    outcomes[i] = convert(i, engine.Evaluate(resources[i].Resource, stop.Token));
                     if (request.Progress is { } progress)
                     {
                         lock (progressGate)

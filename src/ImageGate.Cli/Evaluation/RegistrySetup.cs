@@ -91,6 +91,7 @@ public sealed class RegistrySetup : IDisposable
             LayoutMirrors = mirrors,
             InsecureRegistries = settings.InsecureRegistries.ToHashSet(StringComparer.Ordinal),
             CaCertificates = ca,
+            OnSecret = settings.OnSecret,
         };
         ShowStats = settings.ShowStats;
         OfflineRevocation = settings.OfflineRevocation || settings.Offline;
@@ -130,6 +131,7 @@ public sealed class RegistrySetup : IDisposable
                 {
                     Oidc = credentialSettings.Oidc is { } oidc ? new MaskingOidcTokenSource(oidc, onSecret) : null,
                     GoogleOidc = credentialSettings.GoogleOidc is { } google ? new MaskingOidcTokenSource(google, onSecret) : null,
+                    OnSecret = onSecret,
                 };
             }
             ICredentialSource credentials;

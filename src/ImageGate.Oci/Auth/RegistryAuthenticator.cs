@@ -218,6 +218,12 @@ internal sealed class RegistryAuthenticator(
             {
                 throw new RegistryException(RegistryErrorKind.InvalidContent, registry, subject, $"token server {realm.GetLeftPart(UriPartial.Path)} returned no token");
             }
+            // Issued tokens are secrets the run obtained: reported for masking before any request carries them.
+            options.OnSecret?.Invoke(token);
+            if (root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() is { Length: > 0 } refresh)
+            {
+                options.OnSecret?.Invoke(refresh);
+            }
             var seconds = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s > 0 ? s : DefaultTokenSeconds;
             var issued = root.TryGetProperty("issued_at", out var i) && i.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(i.GetString(), out var at) && at <= DateTimeOffset.UtcNow
                 ? at

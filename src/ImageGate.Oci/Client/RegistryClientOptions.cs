@@ -53,6 +53,10 @@ public sealed record RegistryClientOptions
     /// <summary>Extra trusted root certificates (a custom CA bundle), added to the system roots.</summary>
     public X509Certificate2Collection? CaCertificates { get; init; }
 
+    /// <summary>Called with every token a registry's token server issues (access and refresh tokens) before it is
+    /// used, so a CI log can mask it.</summary>
+    public Action<string>? OnSecret { get; init; }
+
     /// <summary>Where credentials come from (anonymous by default).</summary>
     public ICredentialSource Credentials { get; init; } = AnonymousCredentials.Instance;
 

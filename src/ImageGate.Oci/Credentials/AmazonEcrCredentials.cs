@@ -34,7 +34,7 @@ public sealed record AmazonSettings
 /// <summary>The <c>amazon</c> provider: ECR (<c>ACCOUNT.dkr.ecr.REGION.amazonaws.com</c>) and ECR Public.
 /// AWS keys come from the environment or from STS <c>AssumeRoleWithWebIdentity</c> with the CI OIDC token;
 /// then ECR <c>GetAuthorizationToken</c> (SigV4-signed) yields the registry's Basic credentials.</summary>
-public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcTokenSource? oidc, HttpClient http, Func<string, string?>? environment = null) : ICredentialSource
+public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcTokenSource? oidc, HttpClient http, Func<string, string?>? environment = null, Action<string>? onSecret = null) : ICredentialSource
 {
     private const string Provider = "amazon";
     private readonly Func<string, string?> environment = environment ?? Environment.GetEnvironmentVariable;
@@ -75,6 +75,11 @@ public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcT
         {
             return null;
         }
+        onSecret?.Invoke(aws.SecretAccessKey);
+        if (aws.SessionToken is { } session)
+        {
+            onSecret?.Invoke(session);
+        }
         var isPublic = IsPublic(registry);
         var endpoint = isPublic ? settings.EcrPublicEndpoint : settings.EcrEndpoint(region);
         var body = "{}"u8.ToArray();
@@ -105,6 +110,7 @@ public sealed partial class AmazonEcrCredentials(AmazonSettings settings, IOidcT
         var data = json.TryGetProperty("authorizationData", out var d) ? d : default;
         var entry = data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().FirstOrDefault() : data;
         var token = ProviderHttp.RequireString(entry, "authorizationToken", Provider, "ECR GetAuthorizationToken");
+        onSecret?.Invoke(token);
         string decoded;
         try
         {

@@ -21,7 +21,7 @@ public sealed record AzureSettings(string TenantId, string ClientId)
 /// <summary>The <c>azure</c> provider for <c>*.azurecr.io|cn|de|us</c>: CI OIDC token → Entra ID
 /// client-assertion token → ACR refresh token (<c>/oauth2/exchange</c>), used as the identity token of
 /// the registry's Bearer flow (<c>POST /oauth2/token</c>, grant <c>refresh_token</c>).</summary>
-public sealed partial class AzureContainerRegistryCredentials(AzureSettings settings, IOidcTokenSource oidc, HttpClient http) : ICredentialSource
+public sealed partial class AzureContainerRegistryCredentials(AzureSettings settings, IOidcTokenSource oidc, HttpClient http, Action<string>? onSecret = null) : ICredentialSource
 {
     private const string Provider = "azure";
     private readonly ConcurrentDictionary<string, Task<RegistryCredential>> cache = new(StringComparer.OrdinalIgnoreCase);
@@ -58,6 +58,7 @@ public sealed partial class AzureContainerRegistryCredentials(AzureSettings sett
         };
         var entra = await ProviderHttp.SendJsonAsync(http, tokenRequest, Provider, "Entra ID token request", ct).ConfigureAwait(false);
         var accessToken = ProviderHttp.RequireString(entra, "access_token", Provider, "Entra ID token request");
+        onSecret?.Invoke(accessToken);
 
         var exchange = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.RegistryEndpoint(registry), "oauth2/exchange"))
         {
@@ -71,6 +72,7 @@ public sealed partial class AzureContainerRegistryCredentials(AzureSettings sett
         };
         var acr = await ProviderHttp.SendJsonAsync(http, exchange, Provider, $"ACR token exchange at {registry}", ct).ConfigureAwait(false);
         var refreshToken = ProviderHttp.RequireString(acr, "refresh_token", Provider, $"ACR token exchange at {registry}");
+        onSecret?.Invoke(refreshToken);
         return new RegistryCredential { Username = "00000000-0000-0000-0000-000000000000", IdentityToken = refreshToken, Source = "azure workload identity" };
     }
 }

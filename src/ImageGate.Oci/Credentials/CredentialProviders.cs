@@ -25,6 +25,9 @@ public sealed record CredentialSettings
     public IOidcTokenSource? Oidc { get; init; }
     /// <summary>Environment lookup (tests substitute their own).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+    /// <summary>Called with every secret a cloud provider obtains on the way to registry credentials (access tokens,
+    /// temporary keys) before it is used, so a CI log can mask it.</summary>
+    public Action<string>? OnSecret { get; init; }
     /// <summary>Diagnostics sink; never receives secrets.</summary>
     public Action<string>? Trace { get; init; }
 
@@ -88,11 +91,11 @@ public static class CredentialProviders
                 "default" => DockerConfigCredentials.FromEnvironment(settings.Environment, settings.Trace),
                 "github" => new GitHubCredentials(settings.Environment),
                 "azure" => settings.Azure is not null && settings.Oidc is not null
-                    ? new AzureContainerRegistryCredentials(settings.Azure, settings.Oidc, http)
+                    ? new AzureContainerRegistryCredentials(settings.Azure, settings.Oidc, http, settings.OnSecret)
                     : Unconfigured("azure", "set AZURE_TENANT_ID and AZURE_CLIENT_ID and allow OIDC tokens", settings.Trace),
-                "amazon" => new AmazonEcrCredentials(settings.Amazon, settings.Oidc, http, settings.Environment),
+                "amazon" => new AmazonEcrCredentials(settings.Amazon, settings.Oidc, http, settings.Environment, settings.OnSecret),
                 "google" => settings.Google is not null && (settings.GoogleOidc ?? settings.Oidc) is { } googleOidc
-                    ? new GoogleCredentials(settings.Google, googleOidc, http)
+                    ? new GoogleCredentials(settings.Google, googleOidc, http, settings.OnSecret)
                     : Unconfigured("google", "set GOOGLE_WORKLOAD_IDENTITY_PROVIDER and allow OIDC tokens", settings.Trace),
                 _ => throw new CredentialProviderException(provider, $"unknown credentials provider \"{provider}\" (expected one of {string.Join(", ", Known)})"),
             });

@@ -22,7 +22,7 @@ public sealed record GoogleSettings(string WorkloadIdentityProvider)
 
 /// <summary>The <c>google</c> provider for <c>gcr.io</c>, <c>*.gcr.io</c>, <c>*.pkg.dev</c>: CI OIDC token →
 /// STS token exchange → (optional) service-account access token → Basic <c>oauth2accesstoken</c>.</summary>
-public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource oidc, HttpClient http) : ICredentialSource
+public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource oidc, HttpClient http, Action<string>? onSecret = null) : ICredentialSource
 {
     private const string Provider = "google";
     private const string CloudPlatform = "https://www.googleapis.com/auth/cloud-platform";
@@ -61,6 +61,7 @@ public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource 
         }, OciJsonContext.Default.DictionaryStringString);
         var sts = new HttpRequestMessage(HttpMethod.Post, settings.StsEndpoint) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         var federated = ProviderHttp.RequireString(await ProviderHttp.SendJsonAsync(http, sts, Provider, "STS token exchange", ct).ConfigureAwait(false), "access_token", Provider, "STS token exchange");
+        onSecret?.Invoke(federated);
         var accessToken = federated;
         if (!string.IsNullOrEmpty(settings.ServiceAccount))
         {
@@ -71,6 +72,7 @@ public sealed class GoogleCredentials(GoogleSettings settings, IOidcTokenSource 
             };
             impersonate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", federated);
             accessToken = ProviderHttp.RequireString(await ProviderHttp.SendJsonAsync(http, impersonate, Provider, $"service account impersonation of {settings.ServiceAccount}", ct).ConfigureAwait(false), "accessToken", Provider, "service account impersonation");
+            onSecret?.Invoke(accessToken);
         }
         return RegistryCredential.Basic("oauth2accesstoken", accessToken, "google workload identity");
     }

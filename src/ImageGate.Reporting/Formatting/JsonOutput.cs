@@ -13,15 +13,29 @@ internal static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Bytes the JSON writer may hold before <see cref="FlushWhenFull"/> passes them on.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>Writes the document <paramref name="body"/> produces, streaming: a report of hundreds of megabytes is
+    /// never held whole in memory. Bodies call <see cref="FlushWhenFull"/> between the items of long arrays.</summary>
     public static void Write(TextWriter writer, Action<Utf8JsonWriter> body)
     {
-        using var stream = new MemoryStream();
+        using var stream = new TextWriterStream(writer);
         using (var json = new Utf8JsonWriter(stream, Options))
         {
             body(json);
         }
-        writer.Write(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+        stream.Complete();
         writer.Write('\n');
+    }
+
+    /// <summary>Passes the pending bytes on once there are enough of them.</summary>
+    public static void FlushWhenFull(this Utf8JsonWriter json)
+    {
+        if (json.BytesPending >= FlushThreshold)
+        {
+            json.Flush();
+        }
     }
 
     public static void String(this Utf8JsonWriter json, string name, string? value)
@@ -46,3 +60,48 @@ internal static class JsonOutput
         }
     }
 }
+
+/// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/>; a character split across two
+/// writes is kept until its last byte arrives.</summary>
+internal sealed class TextWriterStream(TextWriter writer) : Stream
+{
+    private readonly Decoder decoder = Encoding.UTF8.GetDecoder();
+    private char[] chars = new char[4096];
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer) => Decode(buffer, flush: false);
+
+    /// <summary>Ends the text, writing whatever an unfinished character left.</summary>
+    public void Complete() => Decode([], flush: true);
+
+    public override void Flush() => writer.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void Decode(ReadOnlySpan<byte> bytes, bool flush)
+    {
+        var needed = decoder.GetCharCount(bytes, flush);
+        if (needed > chars.Length)
+        {
+            chars = new char[Math.Max(needed, chars.Length * 2)];
+        }
+        var written = decoder.GetChars(bytes, chars, flush);
+        writer.Write(chars, 0, written);
+    }
+}
+

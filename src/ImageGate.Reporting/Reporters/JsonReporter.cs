@@ -19,6 +19,7 @@ public sealed class JsonReporter(ReportOptions? options = null) : IReporter
         json.WriteStartArray("results");
         foreach (var finding in result.Findings)
         {
+            json.FlushWhenFull();
             WriteFinding(json, finding);
         }
         json.WriteEndArray();
@@ -37,6 +38,7 @@ public sealed class JsonReporter(ReportOptions? options = null) : IReporter
         json.WriteStartArray("diagnostics");
         foreach (var d in result.Diagnostics)
         {
+            json.FlushWhenFull();
             json.WriteStartObject();
             json.WriteString("level", d.Level.ToString().ToLowerInvariant());
             json.String("message", d.Message);

@@ -101,6 +101,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             json.WriteStartArray("rules");
             foreach (var rule in rules)
             {
+                json.FlushWhenFull();
                 WriteRule(json, rule);
             }
             json.WriteEndArray();
@@ -125,6 +126,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
             json.WriteStartArray("results");
             foreach (var f in located)
             {
+                json.FlushWhenFull();
                 WriteResult(json, f, ruleIndex[RuleId(f)]);
             }
             json.WriteEndArray();
@@ -531,6 +533,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         }
         foreach (var d in result.Diagnostics.Take(Math.Max(0, _options.MaxSarifResults)))
         {
+            json.FlushWhenFull();
             json.WriteStartObject();
             json.WriteString("level", d.Level switch
             {
@@ -552,6 +555,7 @@ public sealed class SarifReporter(ReportOptions? options = null) : IReporter
         // GitHub shows no result without a location; such findings are kept here, tied to their rule.
         foreach (var f in unlocated)
         {
+            json.FlushWhenFull();
             json.WriteStartObject();
             json.WriteString("level", Level(f));
             json.WriteStartObject("message");

@@ -95,12 +95,12 @@ public sealed class ScanInputResolverTests
     [TestMethod]
     public void TokensAreCollectedForMasking()
     {
-        var inputs = Resolve(("INPUT_GITHUB-TOKEN", "ghs_input"), ("GITHUB_TOKEN", "ghs_env"), ("INPUT_REGISTRY-PASSWORD", "pw-1"));
-        Assert.AreEqual("ghs_input", inputs.GitHubToken);
-        CollectionAssert.AreEquivalent(new[] { "ghs_input", "pw-1" }, inputs.Secrets.ToArray());
-        CollectionAssert.AreEquivalent(new[] { "ghs_input", "pw-1", "ghs_env" },
-            ScanInputResolver.SecretValues(Env(("INPUT_GITHUB-TOKEN", "ghs_input"), ("GITHUB_TOKEN", "ghs_env"), ("INPUT_REGISTRY-PASSWORD", "pw-1"))).ToArray());
-        Assert.AreEqual("ghs_env", Resolve(("GITHUB_TOKEN", "ghs_env")).GitHubToken);
+        var inputs = Resolve(("INPUT_GITHUB-TOKEN", "ghs_input-SECRET-4a1c"), ("GITHUB_TOKEN", "ghs_env-SECRET-8d2e"), ("INPUT_REGISTRY-PASSWORD", "input-registry-pw-SECRET-3f9b"));
+        Assert.AreEqual("ghs_input-SECRET-4a1c", inputs.GitHubToken);
+        CollectionAssert.AreEquivalent(new[] { "ghs_input-SECRET-4a1c", "input-registry-pw-SECRET-3f9b" }, inputs.Secrets.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "ghs_input-SECRET-4a1c", "input-registry-pw-SECRET-3f9b", "ghs_env-SECRET-8d2e" },
+            ScanInputResolver.SecretValues(Env(("INPUT_GITHUB-TOKEN", "ghs_input-SECRET-4a1c"), ("GITHUB_TOKEN", "ghs_env-SECRET-8d2e"), ("INPUT_REGISTRY-PASSWORD", "input-registry-pw-SECRET-3f9b"))).ToArray());
+        Assert.AreEqual("ghs_env-SECRET-8d2e", Resolve(("GITHUB_TOKEN", "ghs_env-SECRET-8d2e")).GitHubToken);
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using ImageGate.Cli.Framework;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.Cli.Tests.Scan;
 
@@ -12,7 +13,9 @@ internal static class ScanRunner
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var context = new CliContext(stdout, stderr, stdin is null ? null : new StringReader(stdin), workingDirectory) { Environment = name => environment.GetValueOrDefault(name) };
+        var before = Snapshot(args, workingDirectory, environment);
         var code = Program.Run(args, context);
+        SecretOutputs.RecordRun("scan", stdout.ToString(), stderr.ToString(), before);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 
@@ -23,7 +26,14 @@ internal static class ScanRunner
         var stderr = new StringWriter { NewLine = "\n" };
         var context = new CliContext(stdout, stderr, null, workingDirectory) { Environment = name => environment.GetValueOrDefault(name) };
         var parsed = ArgumentParser.Parse(args, [.. command.Options, .. HelpWriter.GlobalOptions], command.Positionals, "imagegate scan");
+        var before = Snapshot(args, workingDirectory, environment);
         var code = command.ExecuteAsync(parsed, context).GetAwaiter().GetResult();
+        SecretOutputs.RecordRun("scan", stdout.ToString(), stderr.ToString(), before);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
+
+    // The workspace, output files named by arguments, and files the environment names ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY, ...).
+    private static SecretOutputs.FileSnapshot Snapshot(string[] args, string workingDirectory, IReadOnlyDictionary<string, string> environment) =>
+        SecretOutputs.Snapshot(workingDirectory, args.Select(a => Path.Combine(workingDirectory, a)).Where(CliRunner.IsPlainPath)
+            .Concat(environment.Values.Where(v => Path.IsPathRooted(v) && CliRunner.IsPlainPath(v))));
 }

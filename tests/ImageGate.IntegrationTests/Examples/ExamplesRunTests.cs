@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests.Examples;
 
@@ -236,12 +237,14 @@ public sealed class ExamplesRunTests
         {
             start.Environment.Remove(name);
         }
+        var before = SecretOutputs.Snapshot(workingDirectory);
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
+        SecretOutputs.RecordRun(args[0] + " process", await stdout, await stderr, before);
         return (process.ExitCode, await stdout, await stderr, proxy.Requests.Select(r => $"{r.Method} {r.Target}").ToList());
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageGate.TestSupport;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests.Scan;
 
@@ -90,11 +91,13 @@ internal sealed class GitHubStep : IDisposable
         }
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("scan");
+        var before = SecretOutputs.Snapshot(Workspace, Environment.Values.Where(Path.IsPathRooted));
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.IsTrue(process.WaitForExit(120_000), "imagegate scan did not finish in 120 s");
+        SecretOutputs.RecordRun("scan process", stdout.Result, stderr.Result, before);
         return (process.ExitCode, stdout.Result.Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Result);
     }
 

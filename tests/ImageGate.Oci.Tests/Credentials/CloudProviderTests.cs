@@ -266,6 +266,26 @@ public sealed class CloudProviderTests
         Assert.IsNull(await noRole.GetAsync("123456789012.dkr.ecr.eu-west-1.amazonaws.com", "a/b", default), "no keys and no role: anonymous");
     }
 
+    [TestMethod]
+    public async Task EverySecretAProviderObtainsIsReportedForMaskingInTheOrderObtained()
+    {
+        var seen = new List<string>();
+        var azure = new AzureContainerRegistryCredentials(Azure(), new GitHubActionsOidc(http, Env()), http, seen.Add);
+        await azure.GetAsync("myreg.azurecr.io", "team/app", default);
+        CollectionAssert.AreEqual(new[] { "entra-access-SECRET", "acr-refresh-SECRET" }, seen, "the Entra token, then the ACR refresh token");
+
+        seen.Clear();
+        var amazon = new AmazonEcrCredentials(Amazon(), new GitHubActionsOidc(http, Env()), http, Env(), seen.Add);
+        await amazon.GetAsync("123456789012.dkr.ecr.eu-west-1.amazonaws.com", "team/app", default);
+        CollectionAssert.AreEqual(new[] { AwsSecret, AwsSession, Convert.ToBase64String(Encoding.UTF8.GetBytes("AWS:ecr-password-SECRET")) }, seen,
+            "the temporary keys from STS, then the ECR authorization token");
+
+        seen.Clear();
+        var google = new GoogleCredentials(Google("reader@proj.iam.gserviceaccount.com"), new GitHubActionsOidc(http, Env()), http, seen.Add);
+        await google.GetAsync("gcr.io", "proj/app", default);
+        CollectionAssert.AreEqual(new[] { "ya29.federated-SECRET", "ya29.impersonated-SECRET" }, seen, "the federated token, then the impersonated one");
+    }
+
     private static GoogleSettings Google(string? serviceAccount = null) => new(Wip)
     {
         StsEndpoint = new Uri(stub.BaseUri, "/google-sts/v1/token"),

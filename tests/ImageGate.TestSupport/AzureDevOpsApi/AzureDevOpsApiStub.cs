@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.TestSupport.AzureDevOpsApi;
 
@@ -60,6 +61,11 @@ public sealed class AzureDevOpsApiStub : IAsyncDisposable
         string repositoryId = "b92c8408-a0c9-4292-88af-bc005a1b8272", int pullRequestId = 42)
     {
         Token = token;
+        owner = SecretOutputs.CurrentTest();
+        if (token.Length >= 8)
+        {
+            KnownSecrets.Register("Azure DevOps API stub token", token);
+        }
         Organization = organization;
         Project = project;
         RepositoryId = repositoryId;
@@ -131,8 +137,16 @@ public sealed class AzureDevOpsApiStub : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => server.DisposeAsync();
 
+    // The test that started the stub: requests arrive on the server's threads.
+    private readonly string owner;
+
     private LoopbackResponse Handle(LoopbackRequest request)
     {
+        // Headers carry the token; bodies (threads, comments, statuses) must never.
+        if (request.Body.Length > 0)
+        {
+            SecretOutputs.Record($"Azure DevOps API request body {request.Method} {request.Path}", request.BodyText, owner);
+        }
         lock (gate)
         {
             var prefix = $"/{Organization}/{Project}/_apis/git/repositories/{RepositoryId}/pullRequests/{PullRequestId}/";

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.TestSupport.GitHubApi;
 
@@ -41,6 +42,8 @@ public sealed class GitHubApiStub : IAsyncDisposable
     public GitHubApiStub(string token, string repository = "octo-org/octo-repo", string pathPrefix = "")
     {
         Token = token;
+        RegisterToken(token);
+        owner = SecretOutputs.CurrentTest();
         Repository = repository;
         PathPrefix = pathPrefix.TrimEnd('/');
         _api = OpenApiDescription.Load(PathPrefix.Length > 0 ? OpenApiDescription.EnterpriseServer : OpenApiDescription.DotCom);
@@ -112,8 +115,24 @@ public sealed class GitHubApiStub : IAsyncDisposable
     /// <summary>Stops the server.</summary>
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
+    // The token is the secret every request carries in its header; it must never reach a body (a comment, a check run).
+    private static void RegisterToken(string token)
+    {
+        if (token.Length >= 8)
+        {
+            KnownSecrets.Register("GitHub API stub token", token);
+        }
+    }
+
+    // The test that started the stub: requests arrive on the server's threads.
+    private readonly string owner;
+
     private Task<LoopbackResponse> HandleAsync(LoopbackRequest request)
     {
+        if (request.Body.Length > 0)
+        {
+            SecretOutputs.Record($"GitHub API request body {request.Method} {request.Path}", request.BodyText, owner);
+        }
         lock (_gate)
         {
             var errors = new List<string>();

@@ -143,6 +143,10 @@ public sealed class RegistryFixture : IAsyncDisposable
                 var lines = new StringBuilder();
                 foreach (var (user, password) in options.Users)
                 {
+                    if (password.Length >= 8)
+                    {
+                        Secrets.KnownSecrets.Register("registry fixture password", password);
+                    }
                     lines.Append(await ExternalTools.RunAsync("htpasswd", ["-B", "-i", "-n", user], stdin: password).ConfigureAwait(false));
                 }
                 await File.WriteAllTextAsync(Path.Combine(directory, "htpasswd"), lines.ToString()).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.TestSupport.Registry;
 
@@ -13,6 +14,7 @@ public sealed class TokenServer : IAsyncDisposable
     private readonly X509Certificate2 certificate;
     private readonly LoopbackHttpServer server;
     private readonly IReadOnlyDictionary<string, string> users;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> issued = new();
 
     /// <summary>Starts the server; <paramref name="users"/> maps user names to passwords.</summary>
     public TokenServer(string service, string issuer, IReadOnlyDictionary<string, string> users, bool allowAnonymousPull = false)
@@ -20,6 +22,10 @@ public sealed class TokenServer : IAsyncDisposable
         Service = service;
         Issuer = issuer;
         this.users = users;
+        foreach (var password in users.Values.Where(p => p.Length >= 8))
+        {
+            KnownSecrets.Register("token server user password", password);
+        }
         AllowAnonymousPull = allowAnonymousPull;
         var request = new CertificateRequest("CN=imagegate test token signer", key, HashAlgorithmName.SHA256);
         certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
@@ -40,6 +46,8 @@ public sealed class TokenServer : IAsyncDisposable
     public string Realm => new Uri(server.BaseUri, "/token").ToString();
     /// <summary>PEM of the signing certificate (the registry's <c>rootcertbundle</c>).</summary>
     public string CertificatePem => certificate.ExportCertificatePem();
+    /// <summary>Every token issued so far, oldest first (each is also a known secret of the scan).</summary>
+    public IReadOnlyList<string> Issued => [.. issued];
     /// <summary>Token requests received.</summary>
     public IReadOnlyList<LoopbackRequest> Requests => server.Requests;
 
@@ -66,7 +74,10 @@ public sealed class TokenServer : IAsyncDisposable
         };
         var signingInput = B64(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + B64(JsonSerializer.SerializeToUtf8Bytes(claims));
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return signingInput + "." + B64(signature);
+        var token = signingInput + "." + B64(signature);
+        KnownSecrets.Register("registry bearer token", token);
+        issued.Enqueue(token);
+        return token;
     }
 
     /// <summary>Stops the server.</summary>

@@ -25,6 +25,8 @@ public static class KnownSecrets
         new("credential unit test registry token", "rt-SECRET"),
         new("GitHub OIDC request token", "gha-request-SECRET"),
         new("AWS secret access key", "aws-secret-key-SECRET"),
+        new("AWS session token", "aws-session-SECRET"),
+        new("CI OIDC token signature", "oidc-SECRET"),
         new("SigV4 example secret key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
         new("Entra access token", "entra-access-SECRET"),
         new("ACR refresh token", "acr-refresh-SECRET"),
@@ -34,6 +36,26 @@ public static class KnownSecrets
         new("ECR Public password", "ecr-public-password-SECRET"),
         new("revoked identity token", "revoked-SECRET"),
         new("docker config password", "bob-SECRET"),
+        new("docker config identity token", "refresh-SECRET"),
+        new("credential test GitHub token", "ghs_SECRET"),
+        new("Azure Pipelines OIDC access token", "ado-access-SECRET"),
+        new("registry fixture password", "s3cret-pass"),
+        new("wrong registry password", "wrong-password-XYZ"),
+        new("other wrong registry password", "not-the-password"),
+        new("ACR identity token", "refresh-abc-SECRET"),
+        new("GitHub API publisher token", "ghs_TestTokenThatMustNeverAppear0123456789"),
+        new("GitHub API stub test token", "stub-test-token"),
+        new("Azure DevOps publisher token", "ado-job-token-8f3c2e1d9b"),
+        new("Azure Pipelines scan token", "ado-job-token-3e9b7a51c2"),
+        new("CLI scan GitHub token", "ghs_0123456789abcdefSECRET"),
+        new("GitHub step token", "ghs_scanTestToken0123456789abcdef"),
+        new("GitHub scan registry password", "reg-Pa55-masked-0042"),
+        new("masking suite registry password", "token-registry-password-SECRET-5be2"),
+        new("input resolver GitHub token input", "ghs_input-SECRET-4a1c"),
+        new("input resolver GITHUB_TOKEN", "ghs_env-SECRET-8d2e"),
+        new("input resolver registry password", "input-registry-pw-SECRET-3f9b"),
+        new("masking suite OIDC request token", "oidc-request-token-SECRET-91f0"),
+        new("masking suite Azure DevOps job token", "ado-mask-job-token-SECRET-0c4d"),
     ];
 
     private static readonly ConcurrentDictionary<string, KnownSecret> Added = new(StringComparer.Ordinal);
@@ -48,7 +70,12 @@ public static class KnownSecrets
         {
             throw new ArgumentException("a secret shorter than 8 characters would match by coincidence", nameof(value));
         }
-        Added[value] = new KnownSecret(name, value);
+        var secret = new KnownSecret(name, value);
+        if (Added.TryAdd(value, secret))
+        {
+            // The suite-wide scan runs in another process: it reads the secrets every process registered.
+            SecretOutputs.Default.RecordSecret(secret);
+        }
     }
 
     /// <summary>The secrets found in <paramref name="text"/>, as they are or encoded the ways HTTP carries them
@@ -56,7 +83,8 @@ public static class KnownSecrets
     public static IReadOnlyList<KnownSecret> FindIn(string text, IEnumerable<KnownSecret>? secrets = null) =>
         (secrets ?? All).Where(s => Forms(s.Value).Any(form => text.Contains(form, StringComparison.Ordinal))).ToList();
 
-    private static IEnumerable<string> Forms(string value)
+    /// <summary>The forms of <paramref name="value"/> a scan looks for.</summary>
+    internal static IEnumerable<string> Forms(string value)
     {
         yield return value;
         var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
