@@ -3,6 +3,7 @@ using ImageGate.Cli;
 using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Secrets;
 using ImageGate.TestSupport.Soak;
 
 namespace ImageGate.IntegrationTests.Soak;
@@ -141,7 +142,12 @@ public sealed class DeterminismTests
                 "apply", workload.PolicyFolder, "--resource", workload.ManifestFolder, "--format", format, "--output", output,
                 .. insecureFlags ? workload.Registries.SelectMany(r => new[] { "--insecure-registry", r.Host }) : [], .. extra,
             ];
-            var code = Program.Run(args, new CliContext(new StringWriter(), stderr, null, workload.Folder));
+            var stdout = new StringWriter();
+            var written = SecretOutputs.Snapshot(null, [output]);
+            var runStderr = new StringWriter();
+            var code = Program.Run(args, new CliContext(stdout, runStderr, null, workload.Folder));
+            SecretOutputs.RecordRun($"apply -o {format} (soak run {name})", stdout.ToString(), runStderr.ToString(), written);
+            stderr.Write(runStderr.ToString());
             Assert.AreNotEqual(2, code, $"run {name} {format}: {stderr}");
             codes.Add(code);
             outputs[format] = output;
