@@ -25,6 +25,7 @@ internal sealed class RegistryConnection : IDisposable
     private readonly RegistryAuthenticator auth;
     private volatile string scheme = "https";
     private int schemeSettled;
+    private readonly Lock schemeLock = new();
 
     public RegistryConnection(string registry, RegistryClientOptions options, SemaphoreSlim gate, RegistryStatistics stats)
     {
@@ -184,7 +185,8 @@ internal sealed class RegistryConnection : IDisposable
     {
         while (true)
         {
-            var uri = new Uri($"{scheme}://{registry}/v2/{request.Path}");
+            var used = scheme;
+            var uri = new Uri($"{used}://{registry}/v2/{request.Path}");
             using var message = new HttpRequestMessage(request.Method, uri);
             if (request.Accept is not null)
             {
@@ -195,12 +197,26 @@ internal sealed class RegistryConnection : IDisposable
             {
                 return await SendFollowingRedirectsAsync(message, request, ct).ConfigureAwait(false);
             }
-            catch (HttpRequestException e) when (e.StatusCode is null && scheme == "https" && options.IsInsecureAllowed(registry) && Interlocked.CompareExchange(ref schemeSettled, 1, 0) == 0)
+            catch (HttpRequestException e) when (e.StatusCode is null && used == "https" && options.IsInsecureAllowed(registry) && FallBackToHttp())
             {
                 // Insecure registries: HTTPS first, then plain HTTP once (as go-containerregistry does).
                 Trace($"HTTPS to {registry} failed ({Describe(e)}); falling back to plain HTTP because the registry is allowed to be insecure");
+            }
+        }
+    }
+
+    // Settles the scheme on plain HTTP unless a response has already settled it. A request that was in flight over HTTPS
+    // when another one switched retries over HTTP as well, so with concurrent requests the outcome does not depend on
+    // which one failed first. True when the request should be retried over HTTP.
+    private bool FallBackToHttp()
+    {
+        lock (schemeLock)
+        {
+            if (Interlocked.CompareExchange(ref schemeSettled, 1, 0) == 0)
+            {
                 scheme = "http";
             }
+            return scheme == "http";
         }
     }
 
