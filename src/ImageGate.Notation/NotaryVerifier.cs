@@ -153,12 +153,17 @@ public static class NotaryVerifier
         var ts = TimestampVerifier.Verify(token, e.Signature, trust.TsaCerts);
         foreach (var cert in e.Chain)
         {
-            if (ts.Earliest.UtcDateTime < cert.NotBefore.ToUniversalTime())
+            if (!CertificateChainRules.TryValidity(cert, out var notBefore, out var notAfter))
+            {
+                throw new NotaryException(NotaryFailureKind.AuthenticTimestamp,
+                    $"certificate {CertificateChainRules.Describe(cert)} has a validity period that cannot be read");
+            }
+            if (ts.Earliest.UtcDateTime < notBefore)
             {
                 throw new NotaryException(NotaryFailureKind.AuthenticTimestamp,
                     $"the timestamp {HeaderRules.Format(ts.GenTime)} is before the validity of certificate {CertificateChainRules.Describe(cert)} ({CertificateChainRules.Range(cert)})");
             }
-            if (ts.Latest.UtcDateTime > cert.NotAfter.ToUniversalTime())
+            if (ts.Latest.UtcDateTime > notAfter)
             {
                 throw new NotaryException(NotaryFailureKind.AuthenticTimestamp,
                     $"the timestamp {HeaderRules.Format(ts.GenTime)} is after the validity of certificate {CertificateChainRules.Describe(cert)} ({CertificateChainRules.Range(cert)})");

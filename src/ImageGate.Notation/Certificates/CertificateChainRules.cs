@@ -89,14 +89,33 @@ internal static class CertificateChainRules
         }
     }
 
-    /// <summary>True when <paramref name="cert"/> lies within its validity period at <paramref name="time"/> (inclusive).</summary>
+    /// <summary>True when <paramref name="cert"/> lies within its validity period at <paramref name="time"/> (inclusive).
+    /// A certificate whose validity period cannot be read is valid at no time.</summary>
     public static bool IsValidAt(X509Certificate2 cert, DateTimeOffset time) =>
-        time.UtcDateTime >= cert.NotBefore.ToUniversalTime() && time.UtcDateTime <= cert.NotAfter.ToUniversalTime();
+        TryValidity(cert, out var notBefore, out var notAfter) && time.UtcDateTime >= notBefore && time.UtcDateTime <= notAfter;
+
+    /// <summary>The validity period in UTC; false when the certificate's dates cannot be decoded (the platform reads
+    /// them lazily, so a certificate that loaded may still hold damaged dates).</summary>
+    public static bool TryValidity(X509Certificate2 cert, out DateTime notBefore, out DateTime notAfter)
+    {
+        try
+        {
+            notBefore = cert.NotBefore.ToUniversalTime();
+            notAfter = cert.NotAfter.ToUniversalTime();
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            notBefore = notAfter = default;
+            return false;
+        }
+    }
 
     public static string Describe(X509Certificate2 cert) => $"'{cert.Subject}'";
 
-    public static string Range(X509Certificate2 cert) =>
-        $"{HeaderRules.Format(cert.NotBefore.ToUniversalTime())} .. {HeaderRules.Format(cert.NotAfter.ToUniversalTime())}";
+    public static string Range(X509Certificate2 cert) => TryValidity(cert, out var notBefore, out var notAfter)
+        ? $"{HeaderRules.Format(notBefore)} .. {HeaderRules.Format(notAfter)}"
+        : "validity period unreadable";
 
     internal static bool IsSelfSigned(X509Certificate2 cert) =>
         cert.IssuerName.RawData.AsSpan().SequenceEqual(cert.SubjectName.RawData) && SignedBy(cert, cert);

@@ -46,8 +46,9 @@ internal static class X509Signatures
             new BcCertificate(child.RawData).Verify(new BcCertificate(parent.RawData).GetPublicKey());
             return true;
         }
+        // IOException: BouncyCastle's ASN.1 errors (a damaged certificate) derive from it.
         catch (Exception e) when (e is Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Crypto.CryptoException
-            or InvalidOperationException or ArgumentException)
+            or InvalidOperationException or ArgumentException or IOException)
         {
             return false;
         }

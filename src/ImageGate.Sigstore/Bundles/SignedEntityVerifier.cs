@@ -189,7 +189,11 @@ internal static class SignedEntityVerifier
             if (policy.CertificateChain.Count > 0)
             {
                 var ca = new CertificateAuthority("certificate.certChain", policy.CertificateChain.Take(policy.CertificateChain.Count - 1).ToList(), [policy.CertificateChain[^1]], ValidityWindow.Always);
-                var chain = ChainVerifier.Verify(attestorCert, [ca], attestorCert.NotBefore.ToUniversalTime(), ChainVerifier.CodeSigningEku, "certificate");
+                if (!ChainVerifier.TryValidity(attestorCert, out var notBefore, out _))
+                {
+                    throw Fail.With("certificate has a validity period that cannot be read");
+                }
+                var chain = ChainVerifier.Verify(attestorCert, [ca], notBefore, ChainVerifier.CodeSigningEku, "certificate");
                 if (!policy.IgnoreSct)
                 {
                     SctVerifier.VerifyOrThrow(attestorCert, chain.Count > 1 ? chain[1] : chain[0], trust.CtLogs);

@@ -29,9 +29,13 @@ public static class ChainVerifier
         {
             throw Fail.With($"{what} chain: no trusted certificate authority is configured");
         }
-        if (!ValidAt(leaf, at))
+        if (!TryValidity(leaf, out var notBefore, out var notAfter))
         {
-            throw Fail.With($"{what} expired or not yet valid at {Iso(at)} (valid {Iso(leaf.NotBefore)} to {Iso(leaf.NotAfter)})");
+            throw Fail.With($"{what} has a validity period that cannot be read");
+        }
+        if (at < notBefore || at > notAfter)
+        {
+            throw Fail.With($"{what} expired or not yet valid at {Iso(at)} (valid {Iso(notBefore)} to {Iso(notAfter)})");
         }
         if (!HasEku(leaf, eku, requirePresent: true))
         {
@@ -114,8 +118,26 @@ public static class ChainVerifier
 
     private static bool Same(X509Certificate2 a, X509Certificate2 b) => a.RawData.AsSpan().SequenceEqual(b.RawData);
 
+    /// <summary>A certificate whose validity period cannot be read is valid at no time.</summary>
     private static bool ValidAt(X509Certificate2 cert, DateTimeOffset at) =>
-        at >= cert.NotBefore.ToUniversalTime() && at <= cert.NotAfter.ToUniversalTime();
+        TryValidity(cert, out var notBefore, out var notAfter) && at >= notBefore && at <= notAfter;
+
+    /// <summary>The validity period in UTC; false when the dates cannot be decoded (the platform reads them lazily, so a
+    /// certificate that loaded may still hold damaged dates).</summary>
+    internal static bool TryValidity(X509Certificate2 cert, out DateTime notBefore, out DateTime notAfter)
+    {
+        try
+        {
+            notBefore = cert.NotBefore.ToUniversalTime();
+            notAfter = cert.NotAfter.ToUniversalTime();
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            notBefore = notAfter = default;
+            return false;
+        }
+    }
 
     private static bool IsCa(X509Certificate2 cert) =>
         cert.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault()?.CertificateAuthority ?? false;
