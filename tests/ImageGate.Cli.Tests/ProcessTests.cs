@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using ImageGate.TestSupport;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.Cli.Tests;
 
@@ -10,31 +8,8 @@ public sealed class ProcessTests
 {
     private static (int Code, string Stdout, string Stderr) RunProcess(params string[] args) => RunProcess([], args);
 
-    private static (int Code, string Stdout, string Stderr) RunProcess(byte[] stdin, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "imagegate.dll");
-        Assert.IsTrue(File.Exists(dll), "imagegate.dll is missing beside the tests: build tests/ImageGate.Cli.Tests");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        process.StandardInput.BaseStream.Write(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.IsTrue(process.WaitForExit(60_000), "imagegate did not finish in 60 s");
-        SecretOutputs.RecordRun((args.FirstOrDefault() ?? "") + " process", stdout.Result, stderr.Result);
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) RunProcess(byte[] stdin, params string[] args) =>
+        ImageGateProcess.Run(RepoPaths.Root, args, stdin: stdin, timeout: TimeSpan.FromSeconds(60));
 
     [TestMethod]
     public void ConsoleLoggingGoesToStandardErrorAndResultsToStandardOutput()

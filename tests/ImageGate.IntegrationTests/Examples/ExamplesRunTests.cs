@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests.Examples;
 
@@ -213,39 +211,20 @@ public sealed class ExamplesRunTests
     private static async Task<(int Code, string Stdout, string Stderr, List<string> Proxied)> RunThroughProxyAsync(string workingDirectory, string[] args)
     {
         await using var proxy = new LoopbackHttpServer(_ => Task.FromResult(LoopbackResponse.Text(403, "{\"error\":\"offline\"}")));
-        var dll = Path.Combine(AppContext.BaseDirectory, "imagegate.dll");
-        Assert.IsTrue(File.Exists(dll), "imagegate.dll is missing beside the tests: build tests/ImageGate.IntegrationTests");
-        var start = new ProcessStartInfo("dotnet")
+        var (code, stdout, stderr) = ImageGateProcess.Run(workingDirectory, args, environment =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy" })
-        {
-            start.Environment[name] = proxy.BaseUri.ToString();
-        }
-        // Not a CI step: scan would read the platform's inputs and write its workflow commands otherwise.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal) || k.StartsWith("INPUT_", StringComparison.Ordinal)
-            || k.StartsWith("RUNNER_", StringComparison.Ordinal) || k.StartsWith("SYSTEM_", StringComparison.Ordinal) || k is "TF_BUILD" or "NO_PROXY" or "no_proxy").ToList())
-        {
-            start.Environment.Remove(name);
-        }
-        var before = SecretOutputs.Snapshot(workingDirectory);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        SecretOutputs.RecordRun(args[0] + " process", await stdout, await stderr, before);
-        return (process.ExitCode, await stdout, await stderr, proxy.Requests.Select(r => $"{r.Method} {r.Target}").ToList());
+            foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy" })
+            {
+                environment[name] = proxy.BaseUri.ToString();
+            }
+            // Not a CI step: scan would read the platform's inputs and write its workflow commands otherwise.
+            foreach (var name in environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal) || k.StartsWith("INPUT_", StringComparison.Ordinal)
+                || k.StartsWith("RUNNER_", StringComparison.Ordinal) || k.StartsWith("SYSTEM_", StringComparison.Ordinal) || k is "TF_BUILD" or "NO_PROXY" or "no_proxy").ToList())
+            {
+                environment.Remove(name);
+            }
+        });
+        return (code, stdout, stderr, proxy.Requests.Select(r => $"{r.Method} {r.Target}").ToList());
     }
 
     private static byte[] ReadDescribed(string blobs, JsonElement descriptor)

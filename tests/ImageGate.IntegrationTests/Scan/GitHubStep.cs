@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using ImageGate.TestSupport;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests.Scan;
 
@@ -66,39 +64,24 @@ internal sealed class GitHubStep : IDisposable
     /// <summary>Runs <c>imagegate scan</c> in the workspace with only this step's variables (plus what dotnet needs).</summary>
     public (int Code, string Stdout, string Stderr) Run()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "imagegate.dll");
-        Assert.IsTrue(File.Exists(dll), "imagegate.dll is missing beside the tests: build tests/ImageGate.IntegrationTests");
-        var start = new ProcessStartInfo("dotnet")
+        var (code, stdout, stderr) = ImageGateProcess.Run(Workspace, ["scan"], environment =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = Workspace,
-        };
-        foreach (var name in start.Environment.Keys.ToList())
-        {
-            if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("INPUT_", StringComparison.Ordinal)
-                || name.StartsWith("RUNNER_", StringComparison.Ordinal) || name.StartsWith("ACTIONS_", StringComparison.Ordinal)
-                || name.StartsWith("AZURE_", StringComparison.Ordinal) || name.StartsWith("AWS_", StringComparison.Ordinal)
-                || name.StartsWith("GOOGLE_", StringComparison.Ordinal) || name is "TF_BUILD" or "SYSTEM_OIDCREQUESTURI")
+            foreach (var name in environment.Keys.ToList())
             {
-                start.Environment.Remove(name);
+                if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("INPUT_", StringComparison.Ordinal)
+                    || name.StartsWith("RUNNER_", StringComparison.Ordinal) || name.StartsWith("ACTIONS_", StringComparison.Ordinal)
+                    || name.StartsWith("AZURE_", StringComparison.Ordinal) || name.StartsWith("AWS_", StringComparison.Ordinal)
+                    || name.StartsWith("GOOGLE_", StringComparison.Ordinal) || name is "TF_BUILD" or "SYSTEM_OIDCREQUESTURI")
+                {
+                    environment.Remove(name);
+                }
             }
-        }
-        foreach (var (name, value) in Environment)
-        {
-            start.Environment[name] = value;
-        }
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("scan");
-        var before = SecretOutputs.Snapshot(Workspace, Environment.Values.Where(Path.IsPathRooted));
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.IsTrue(process.WaitForExit(120_000), "imagegate scan did not finish in 120 s");
-        SecretOutputs.RecordRun("scan process", stdout.Result, stderr.Result, before);
-        return (process.ExitCode, stdout.Result.Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Result);
+            foreach (var (name, value) in Environment)
+            {
+                environment[name] = value;
+            }
+        }, outputFiles: Environment.Values.Where(Path.IsPathRooted));
+        return (code, stdout.Replace("\r\n", "\n", StringComparison.Ordinal), stderr);
     }
 
     public void Dispose() => files.Dispose();
