@@ -224,17 +224,6 @@ public static class EvaluationRun
             throw new ArgumentOutOfRangeException(nameof(request), request.Parallelism, $"parallelism must be between 1 and {EvaluationRequest.MaxParallelism}");
         }
         var outcomes = new T[resources.Count];
-        var workers = Math.Min(request.Parallelism, resources.Count);
-        if (workers <= 1)
-        {
-            for (var i = 0; i < resources.Count; i++)
-            {
-                outcomes[i] = convert(i, engine.Evaluate(resources[i].Resource, cancellationToken));
-                request.Progress?.Invoke(i + 1, resources.Count);
-            }
-            return outcomes;
-        }
-
         var next = -1;
         var done = 0;
         var progressGate = new object();
@@ -259,15 +248,23 @@ public static class EvaluationRun
             }
             catch (Exception ex)
             {
-                // The first failure wins and stops the others, as the sequential loop would have stopped.
+                // The first failure wins and stops the other workers, as a one-at-a-time run would have stopped there.
                 Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null);
                 stop.Cancel();
             }
         }
-        // The main thread's stack size, not the smaller default of new threads: nesting limits were set against it.
-        var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work, WorkerStackBytes) { IsBackground = true, Name = $"evaluation {n + 1}" }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        var workers = Math.Min(request.Parallelism, resources.Count);
+        if (workers <= 1)
+        {
+            Work(); // one at a time: on the caller's thread
+        }
+        else
+        {
+            // The main thread's stack size, not the smaller default of new threads: nesting limits were set against it.
+            var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work, WorkerStackBytes) { IsBackground = true, Name = $"evaluation {n + 1}" }).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        }
         failure?.Throw();
         cancellationToken.ThrowIfCancellationRequested();
         return outcomes;
