@@ -168,13 +168,18 @@ public static class ScanInputResolver
         return inputs;
     }
 
-    /// <summary>The values of the secret inputs in <paramref name="environment"/> (and <c>GITHUB_TOKEN</c>), read without
-    /// any check, so they can be masked before inputs are resolved and errors printed.</summary>
+    /// <summary>Platform variables holding credentials ImageGate may use: the job tokens, the OIDC request token, static
+    /// cloud keys. They are masked too, in case a pipeline maps them from a plain variable.</summary>
+    public static IReadOnlyList<string> PlatformSecretVariables { get; } =
+        ["GITHUB_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+    /// <summary>The values of the secret inputs and <see cref="PlatformSecretVariables"/> in <paramref name="environment"/>,
+    /// read without any check, so they can be masked before inputs are resolved and errors printed.</summary>
     public static IReadOnlyList<string> SecretValues(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var reader = new Reader(new Dictionary<string, IReadOnlyList<string>>(), environment);
-        return [.. SecretInputs.SelectMany(reader.RawEnvironmentValues).Append(Trimmed(environment("GITHUB_TOKEN")))
+        return [.. SecretInputs.SelectMany(reader.RawEnvironmentValues).Concat(PlatformSecretVariables.Select(v => Trimmed(environment(v))))
             .Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).Distinct(StringComparer.Ordinal)];
     }
 

@@ -78,9 +78,8 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
         }
         var ci = new CiLog(github.IsActions ? new WorkflowCommands(context.Stdout) : null,
             !github.IsActions && AzurePipelinesSecrets.IsAzurePipelines(env) ? new AzurePipelinesSecrets(context.Stdout) : null);
-        // Secrets first: nothing may print before they are masked. The platform variables ImageGate uses as credentials
-        // are masked too, in case the pipeline maps them from a plain variable.
-        foreach (var secret in ScanInputResolver.SecretValues(env).Concat(PlatformSecretVariables.Select(env).OfType<string>()))
+        // Secrets first: nothing may print before they are masked.
+        foreach (var secret in ScanInputResolver.SecretValues(env))
         {
             ci.Mask?.Invoke(secret);
         }
@@ -95,11 +94,6 @@ public sealed class ScanCommand(RunPublisherFactory publishers) : Command
             throw;
         }
     }
-
-    /// <summary>Environment variables holding credentials ImageGate may use: OIDC request tokens, the Azure DevOps job
-    /// token, static cloud keys.</summary>
-    private static readonly string[] PlatformSecretVariables =
-        ["ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
     /// <summary>The CI log surfaces of this run: GitHub workflow commands or Azure Pipelines secret marking (or neither).</summary>
     private sealed record CiLog(WorkflowCommands? GitHub, AzurePipelinesSecrets? Azure)

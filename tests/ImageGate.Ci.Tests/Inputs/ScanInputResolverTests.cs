@@ -101,6 +101,10 @@ public sealed class ScanInputResolverTests
         CollectionAssert.AreEquivalent(new[] { "ghs_input-SECRET-4a1c", "input-registry-pw-SECRET-3f9b", "ghs_env-SECRET-8d2e" },
             ScanInputResolver.SecretValues(Env(("INPUT_GITHUB-TOKEN", "ghs_input-SECRET-4a1c"), ("GITHUB_TOKEN", "ghs_env-SECRET-8d2e"), ("INPUT_REGISTRY-PASSWORD", "input-registry-pw-SECRET-3f9b"))).ToArray());
         Assert.AreEqual("ghs_env-SECRET-8d2e", Resolve(("GITHUB_TOKEN", "ghs_env-SECRET-8d2e")).GitHubToken);
+        CollectionAssert.AreEquivalent(new[] { "oidc-request-SECRET-77b1", "ado-job-SECRET-5c2e", "aws-key-SECRET-19fa", "aws-session-SECRET-0d3c" },
+            ScanInputResolver.SecretValues(Env(("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "oidc-request-SECRET-77b1"), ("SYSTEM_ACCESSTOKEN", "ado-job-SECRET-5c2e"),
+                ("AWS_SECRET_ACCESS_KEY", "aws-key-SECRET-19fa"), ("AWS_SESSION_TOKEN", " aws-session-SECRET-0d3c\n"))).ToArray(),
+            "the platform's credential variables are masked too");
     }
 
     [TestMethod]
