@@ -52,7 +52,8 @@ public sealed class JUnitReporter(ReportOptions? options = null) : IReporter
             NewLineChars = "\n",
             NewLineHandling = NewLineHandling.Replace,
         };
-        using var stream = new MemoryStream();
+        // Through a UTF-8 stream, so the declaration says utf-8; streamed, so a large report is never held whole.
+        using var stream = new TextWriterStream(writer);
         using (var xml = XmlWriter.Create(stream, settings))
         {
             xml.WriteStartDocument();
@@ -75,7 +76,7 @@ public sealed class JUnitReporter(ReportOptions? options = null) : IReporter
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
-        writer.Write(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+        stream.Complete();
         writer.Write('\n');
     }
 

@@ -4,10 +4,10 @@ using ImageGate.Reporting;
 
 namespace ImageGate.Reporting.Tests;
 
-/// <summary>JSON and SARIF reports are streamed: a large report reaches the writer in bounded pieces, and characters
+/// <summary>JSON, SARIF and JUnit reports are streamed: a large report reaches the writer in bounded pieces, and characters
 /// that straddle two pieces arrive whole.</summary>
 [TestClass]
-public sealed class StreamingJsonTests
+public sealed class StreamingReportTests
 {
     // Non-ASCII of two, three and four UTF-8 bytes, so some piece boundary falls inside a character.
     private const string Accented = "signature non vérifiée — 署名なし 🔏";
@@ -38,6 +38,25 @@ public sealed class StreamingJsonTests
             StringAssert.Contains(messages[i], $"{Accented} #{i}");
         }
         Assert.IsTrue(text.EndsWith("}\n", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    public void LargeJUnitReportsReachTheWriterInBoundedPiecesAndStayIntact()
+    {
+        const int count = 4000;
+        var writer = new PieceRecorder();
+        new JUnitReporter(Samples.Options).Write(Large(count), writer);
+        var text = writer.ToString();
+
+        Assert.IsGreaterThan(1024 * 1024, text.Length, "the report is large enough to need several pieces");
+        Assert.IsLessThan(512 * 1024, writer.LargestPiece, $"largest piece {writer.LargestPiece} chars of {text.Length}: the report was not held whole");
+        StringAssert.StartsWith(text, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+        var failures = System.Xml.Linq.XDocument.Parse(text).Descendants("failure").Select(f => (string?)f.Attribute("message") + f.Value).ToList();
+        Assert.HasCount(count, failures);
+        for (var i = 0; i < count; i++)
+        {
+            StringAssert.Contains(failures[i], $"{Accented} #{i}");
+        }
     }
 
     /// <summary>A text writer that keeps what it is given and the size of the largest single write.</summary>
