@@ -196,7 +196,12 @@ public static class Targets
     /// trusted TSA roots, so chain building and the certificate rules run on mutated certificates too.</summary>
     private static void Rfc3161(byte[] input)
     {
-        if (input.Length < 2 || (input[0] << 8 | input[1]) is var length && length > input.Length - 2)
+        if (input.Length < 2)
+        {
+            return;
+        }
+        var length = input[0] << 8 | input[1];
+        if (length > input.Length - 2)
         {
             return;
         }
