@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Signing;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Secrets;
 
@@ -24,12 +25,12 @@ public sealed class ApplySignedImagesTests
         registry = await RegistryFixture.StartAsync();
         work = Path.Combine(RepoPaths.TestWork, "signed-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        var (trusted, trustedPem) = await CosignKeySigning.NewKeyAsync(work, "trusted");
-        var (other, _) = await CosignKeySigning.NewKeyAsync(work, "other");
-        trustedKey = trustedPem;
-        signedImage = (await CosignKeySigning.PushAsync(registry, work, "acme/signed", trusted)).Image;
-        otherKeyImage = (await CosignKeySigning.PushAsync(registry, work, "acme/other", other)).Image;
-        unsignedImage = (await CosignKeySigning.PushAsync(registry, work, "acme/unsigned", null)).Image;
+        var trusted = await CosignLegacySigner.CreateAsync(work, "trusted");
+        var other = await CosignLegacySigner.CreateAsync(work, "other");
+        trustedKey = trusted.PublicKeyPem;
+        signedImage = (await CosignKeySigning.PushAsync(registry, "acme/signed", trusted)).Image;
+        otherKeyImage = (await CosignKeySigning.PushAsync(registry, "acme/other", other)).Image;
+        unsignedImage = (await CosignKeySigning.PushAsync(registry, "acme/unsigned", null)).Image;
     }
 
     [ClassCleanup]

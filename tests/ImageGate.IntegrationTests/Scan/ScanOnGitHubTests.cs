@@ -4,6 +4,7 @@ using ImageGate.TestSupport;
 using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Sarif;
 using ImageGate.TestSupport.Registry;
+using ImageGate.TestSupport.Signing;
 
 namespace ImageGate.IntegrationTests.Scan;
 
@@ -25,12 +26,12 @@ public sealed class ScanOnGitHubTests
         registry = await RegistryFixture.StartAsync();
         keys = Path.Combine(RepoPaths.TestWork, "scan-keys-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(keys);
-        var (trusted, trustedPem) = await CosignKeySigning.NewKeyAsync(keys, "trusted");
-        var (other, _) = await CosignKeySigning.NewKeyAsync(keys, "other");
-        trustedKey = trustedPem;
-        (signed, signedDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/web", trusted);
-        (otherKey, otherDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/api", other);
-        (tampered, tamperedDigest) = await CosignKeySigning.PushAsync(registry, keys, "shop/worker", trusted, tamper: true);
+        var trusted = await CosignLegacySigner.CreateAsync(keys, "trusted");
+        var other = await CosignLegacySigner.CreateAsync(keys, "other");
+        trustedKey = trusted.PublicKeyPem;
+        (signed, signedDigest) = await CosignKeySigning.PushAsync(registry, "shop/web", trusted);
+        (otherKey, otherDigest) = await CosignKeySigning.PushAsync(registry, "shop/api", other);
+        (tampered, tamperedDigest) = await CosignKeySigning.PushAsync(registry, "shop/worker", trusted, tamper: true);
     }
 
     [ClassCleanup]
