@@ -1,10 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -72,13 +69,9 @@ public sealed class ApplyAgainstRegistryTests
 
     private static (int Code, JsonDocument Json, string Stderr) Apply(string folder, params string[] extra)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var before = SecretOutputs.Snapshot(folder);
-        var code = Program.Run(["apply", "policies", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, "--stats", .. extra],
-            new CliContext(stdout, stderr, null, folder));
-        SecretOutputs.RecordRun("apply", stdout.ToString(), stderr.ToString(), before);
-        return (code, JsonDocument.Parse(stdout.ToString()), stderr.ToString());
+        var (code, stdout, stderr) = CliInProcess.Run(["apply", "policies", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, "--stats", .. extra],
+            folder, "apply");
+        return (code, JsonDocument.Parse(stdout), stderr);
     }
 
     private static string Folder(string image, int policies)

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport.Registry;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -29,12 +26,8 @@ internal static class ApplyHarness
         Directory.CreateDirectory(dir);
         await File.WriteAllTextAsync(Path.Combine(dir, "policy.yaml"), policy);
         await File.WriteAllTextAsync(Path.Combine(dir, "pod.yaml"), $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {image}\n");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
         var mark = await registry.MarkAsync();
-        var before = SecretOutputs.Snapshot(dir);
-        var code = Program.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, .. options], new CliContext(stdout, stderr, null, dir));
-        SecretOutputs.RecordRun("apply", stdout.ToString(), stderr.ToString(), before);
+        var (code, stdout, stderr) = CliInProcess.Run(["apply", "policy.yaml", "-r", "pod.yaml", "-o", "json", "--insecure-registry", registry.Host, .. options], dir, "apply");
         var requests = await registry.RequestsSinceAsync(mark);
         Assert.AreNotEqual(2, code, stderr.ToString());
         using var json = JsonDocument.Parse(stdout.ToString());

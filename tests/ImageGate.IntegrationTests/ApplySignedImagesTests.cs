@@ -4,7 +4,6 @@ using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
 using ImageGate.TestSupport.Signing;
 using ImageGate.TestSupport.Sarif;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -87,12 +86,8 @@ public sealed class ApplySignedImagesTests
         var pods = new[] { ("signed", signedImage), ("unsigned", unsignedImage), ("other", otherKeyImage) }
             .Select(p => $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {p.Item1}\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: {p.Item2}\n");
         File.WriteAllText(Path.Combine(dir, "pods.yaml"), string.Join("---\n", pods));
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var before = SecretOutputs.Snapshot(dir);
-        var code = ImageGate.Cli.Program.Run(["apply", "policy.yaml", "-r", "pods.yaml", "-o", "sarif", "--output", "report.sarif", "--explain",
-            "--insecure-registry", registry.Host], new ImageGate.Cli.Framework.CliContext(stdout, stderr, null, dir));
-        SecretOutputs.RecordRun("apply -o sarif", stdout.ToString(), stderr.ToString(), before);
+        var (code, _, stderr) = CliInProcess.Run(["apply", "policy.yaml", "-r", "pods.yaml", "-o", "sarif", "--output", "report.sarif", "--explain",
+            "--insecure-registry", registry.Host], dir, "apply -o sarif");
         Assert.AreEqual(1, code, stderr.ToString());
         var path = Path.Combine(dir, "report.sarif");
         SarifValidator.AssertValid(path);

@@ -1,11 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Policies;
 using ImageGate.TestSupport.Registry;
-using ImageGate.TestSupport.Secrets;
 
 namespace ImageGate.IntegrationTests;
 
@@ -53,11 +50,7 @@ public sealed class SecretHygieneTests
         };
         foreach (var (args, expected) in runs)
         {
-            var stdout = new StringWriter();
-            var stderr = new StringWriter();
-            var before = SecretOutputs.Snapshot(dir);
-            var code = Program.Run(args, new CliContext(stdout, stderr, null, dir));
-            SecretOutputs.RecordRun(args[2], stdout.ToString(), stderr.ToString(), before);
+            var (code, stdout, stderr) = CliInProcess.Run(args, dir, args[2]);
             var output = stdout + "\n" + stderr;
             Assert.AreEqual(expected, code, $"{string.Join(' ', args)}\n{output}");
             foreach (var secret in new[] { Password, basic, Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)) })

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.AzureDevOpsApi;
 using ImageGate.TestSupport.Policies;
@@ -87,16 +85,10 @@ public sealed class ScanMaskingTests
         files.Write("deploy/web.yaml", TestManifests.Pods("shop", ("web", $"{registry.Host}/shop/web:1.0")));
         files.Write("secrets/regcred.json", RegistryConfig());
         var environment = stub.Environment();
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
         var issuedBefore = registry.TokenServer!.Issued.Count;
         string[] args = ["--verbosity", "diagnostic", "scan", "--policies", "policies", "--manifests", "deploy",
             "--registry-secrets", "regcred=secrets/regcred.json", "--insecure-registries", registry.Host, "--comment"];
-        var before = SecretOutputs.Snapshot(files.Root);
-
-        var exit = Program.Run(args, new CliContext(stdout, stderr, null, files.Root) { Environment = name => environment.GetValueOrDefault(name) });
-
-        SecretOutputs.RecordRun("scan on Azure Pipelines", stdout.ToString(), stderr.ToString(), before);
+        var (exit, stdout, stderr) = CliInProcess.Run(args, files.Root, "scan on Azure Pipelines", name => environment.GetValueOrDefault(name));
         Assert.AreEqual(0, exit, stdout.ToString() + stderr);
         var issued = registry.TokenServer.Issued.Skip(issuedBefore).ToList();
         Assert.IsNotEmpty(issued, "the run obtained bearer tokens from the token server");

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using ImageGate.Cli;
-using ImageGate.Cli.Framework;
 using ImageGate.TestSupport;
 using ImageGate.TestSupport.Registry;
-using ImageGate.TestSupport.Secrets;
 using ImageGate.TestSupport.Soak;
 
 namespace ImageGate.IntegrationTests.Soak;
@@ -142,12 +139,8 @@ public sealed class DeterminismTests
                 "apply", workload.PolicyFolder, "--resource", workload.ManifestFolder, "--format", format, "--output", output,
                 .. insecureFlags ? workload.Registries.SelectMany(r => new[] { "--insecure-registry", r.Host }) : [], .. extra,
             ];
-            var stdout = new StringWriter();
-            var written = SecretOutputs.Snapshot(null, [output]);
-            var runStderr = new StringWriter();
-            var code = Program.Run(args, new CliContext(stdout, runStderr, null, workload.Folder));
-            SecretOutputs.RecordRun($"apply -o {format} (soak run {name})", stdout.ToString(), runStderr.ToString(), written);
-            stderr.Write(runStderr.ToString());
+            var (code, _, runStderr) = CliInProcess.Run(args, workload.Folder, $"apply -o {format} (soak run {name})", outputFiles: [output], watchWorkingDirectory: false);
+            stderr.Write(runStderr);
             Assert.AreNotEqual(2, code, $"run {name} {format}: {stderr}");
             codes.Add(code);
             outputs[format] = output;
